@@ -1,0 +1,564 @@
+"""Find OpenSSL at run time, detect its version, and bind the declaration table.
+
+Search order (the first that applies wins):
+
+1. :func:`use_openssl` called before the first use;
+2. the environment variables ``PYOSSL_LIBCRYPTO`` and ``PYOSSL_LIBSSL``;
+3. the environment variable ``PYOSSL_OPENSSL_DIR``: a folder holding one
+   ``libcrypto*``/``libssl*`` pair (hashed wheel names included);
+4. automatic: :func:`ctypes.util.find_library`, then well-known names and
+   folders for the platform.
+
+An explicitly named build (1-3) is used or rejected with ``ImportError``; the
+automatic search tries its candidates in turn.  libcrypto is loaded first,
+libssl second, and both must be the same build.
+"""
+
+import atexit
+import ctypes
+import ctypes.util
+import glob
+import os
+import re
+import sys
+import threading
+
+from . import _ffi_decls
+from ._declare import G102, G11, G3, GENERATION_NAMES, Const, Fn, Macro
+
+SUPPORTED = "OpenSSL 1.0.2, 1.1.x, or 3.0 and later"
+
+ENV_LIBCRYPTO = "PYOSSL_LIBCRYPTO"
+ENV_LIBSSL = "PYOSSL_LIBSSL"
+ENV_DIR = "PYOSSL_OPENSSL_DIR"
+
+_lock = threading.RLock()
+_lib = None
+_requested = None          # (libcrypto, libssl, directory) from use_openssl
+_keepalive = []            # sibling libraries pre-loaded for a build
+
+
+class Lib(object):
+    """The bound library: one attribute per declared name, plus metadata.
+
+    Metadata attributes: ``version_num``, ``version_text``,
+    ``version_info``, ``generation`` (``G102``/``G11``/``G3``),
+    ``table`` (its name), ``crypto_path``, ``ssl_path``, ``how``,
+    ``missing`` (required symbols that did not resolve), ``unavailable``
+    (optional symbols that did not resolve), ``bound`` (name -> C name),
+    ``python_locking`` (1.0.2 locking callbacks installed by pyossl).
+    """
+
+    def available(self, name):
+        """Whether *name* is bound to a real symbol or macro of this build."""
+        return name in self.bound
+
+    def require(self, name, feature=None):
+        """Raise ``NotImplementedError`` unless *name* is available."""
+        if name not in self.bound:
+            raise NotImplementedError(_missing_message(self, name, feature))
+
+    def describe(self):
+        return "OpenSSL %s (0x%08x) from %s" % (
+            self.version_string, self.version_num, self.ssl_path)
+
+
+def _missing_message(lib, name, feature=None):
+    what = feature or name
+    return "%s is not available in %s" % (what, lib.describe())
+
+
+# -------------------------------------------------------------- finding --
+
+def use_openssl(libcrypto=None, libssl=None, directory=None):
+    """Choose the OpenSSL build before pyossl first uses one.
+
+    :param libcrypto: path of the libcrypto shared library.
+    :param libssl: path of the libssl shared library (same build).
+    :param directory: alternatively, a folder holding exactly one
+        libcrypto/libssl pair.
+    :raises ValueError: if neither both files nor a folder are given.
+    :raises RuntimeError: if another build is already loaded.
+    :return: None
+    """
+    global _requested
+    if directory is not None:
+        if libcrypto is not None or libssl is not None:
+            raise ValueError("give either directory or both file paths")
+        request = (None, None, os.fspath(directory))
+    else:
+        if libcrypto is None or libssl is None:
+            raise ValueError("use_openssl() needs both libcrypto and libssl "
+                             "(or directory=)")
+        request = (os.fspath(libcrypto), os.fspath(libssl), None)
+    with _lock:
+        if _lib is not None:
+            if request == _requested:
+                return
+            raise RuntimeError(
+                "pyossl has already loaded %s; call use_openssl() before "
+                "the first use of pyossl.crypto, pyossl.SSL or pyossl.rand"
+                % _lib.describe())
+        _requested = request
+
+
+_SHARED_RE = re.compile(r"(\.so(\.[0-9a-z.]+)?$|\.dylib$|\.dll$)")
+
+
+def _pair_in_directory(directory):
+    """Find the one libcrypto/libssl pair in *directory*."""
+    if not os.path.isdir(directory):
+        raise ImportError("%s=%r is not a folder" % (ENV_DIR, directory))
+
+    def pick(stem):
+        names = []
+        for pattern in (stem + "*", stem.replace("lib", "", 1) + "*"):
+            names.extend(glob.glob(os.path.join(directory, pattern)))
+        if stem == "libcrypto":
+            names.extend(glob.glob(os.path.join(directory, "libeay32*.dll")))
+        else:
+            names.extend(glob.glob(os.path.join(directory, "ssleay32*.dll")))
+        found = {}
+        for path in names:
+            base = os.path.basename(path)
+            if not _SHARED_RE.search(base) or not os.path.isfile(path):
+                continue
+            found.setdefault(os.path.realpath(path), path)
+        if not found:
+            raise ImportError("no %s shared library in %r" % (stem, directory))
+        if len(found) > 1:
+            raise ImportError(
+                "more than one %s in %r (%s); name the files with %s and %s"
+                % (stem, directory, ", ".join(sorted(
+                    os.path.basename(p) for p in found.values())),
+                   ENV_LIBCRYPTO, ENV_LIBSSL))
+        return list(found.values())[0]
+    return pick("libcrypto"), pick("libssl")
+
+
+def _explicit_request():
+    """The explicitly named build, as (libcrypto, libssl, how), or None."""
+    if _requested is not None:
+        crypto, ssl, directory = _requested
+        if directory is not None:
+            crypto, ssl = _pair_in_directory(directory)
+            return crypto, ssl, "use_openssl(directory=%r)" % directory
+        return crypto, ssl, "use_openssl()"
+    crypto = os.environ.get(ENV_LIBCRYPTO)
+    ssl = os.environ.get(ENV_LIBSSL)
+    if crypto or ssl:
+        if not (crypto and ssl):
+            raise ImportError("set both %s and %s (only %s is set)" % (
+                ENV_LIBCRYPTO, ENV_LIBSSL,
+                ENV_LIBCRYPTO if crypto else ENV_LIBSSL))
+        return crypto, ssl, "%s/%s" % (ENV_LIBCRYPTO, ENV_LIBSSL)
+    directory = os.environ.get(ENV_DIR)
+    if directory:
+        crypto, ssl = _pair_in_directory(directory)
+        return crypto, ssl, "%s=%s" % (ENV_DIR, directory)
+    return None
+
+
+def _bad_automatic(path):
+    """Files the automatic search must never open."""
+    base = os.path.basename(path)
+    if sys.platform == "darwin" and path in (
+            "/usr/lib/libssl.dylib", "/usr/lib/libcrypto.dylib"):
+        return True       # the stub that aborts the process
+    if base.startswith("libssl3.so"):
+        return True       # Mozilla NSS, not OpenSSL
+    return False
+
+
+def _automatic_candidates():
+    """Yield (libcrypto, libssl, how) guesses, best first."""
+    seen = set()
+
+    def emit(crypto, ssl, how):
+        if crypto and ssl and (crypto, ssl) not in seen:
+            if not (_bad_automatic(crypto) or _bad_automatic(ssl)):
+                seen.add((crypto, ssl))
+                return [(crypto, ssl, how)]
+        return []
+
+    out = []
+    if sys.platform == "win32":
+        dirs = [os.path.join(sys.base_prefix, "DLLs"), sys.base_prefix]
+        pairs = [("libcrypto-3-x64.dll", "libssl-3-x64.dll"),
+                 ("libcrypto-3-arm64.dll", "libssl-3-arm64.dll"),
+                 ("libcrypto-3.dll", "libssl-3.dll"),
+                 ("libcrypto-1_1-x64.dll", "libssl-1_1-x64.dll"),
+                 ("libcrypto-1_1.dll", "libssl-1_1.dll"),
+                 ("libeay32.dll", "ssleay32.dll")]
+        for c, s in pairs:
+            for d in dirs:
+                pc, ps = os.path.join(d, c), os.path.join(d, s)
+                if os.path.exists(pc) and os.path.exists(ps):
+                    out += emit(pc, ps, "found in %s" % d)
+            out += emit(c, s, "well-known name")
+        return out
+    try:
+        fc = ctypes.util.find_library("crypto")
+        fs = ctypes.util.find_library("ssl")
+    except Exception:      # find_library may spawn tools that are missing
+        fc = fs = None
+    out += emit(fc, fs, "ctypes.util.find_library")
+    if sys.platform == "darwin":
+        prefixes = ["/opt/homebrew/opt/openssl@3/lib",
+                    "/usr/local/opt/openssl@3/lib",
+                    "/opt/homebrew/opt/openssl@1.1/lib",
+                    "/usr/local/opt/openssl@1.1/lib", "/opt/local/lib"]
+        for d in prefixes:
+            for suffix in (".3.dylib", ".1.1.dylib", ".1.0.0.dylib"):
+                pc = os.path.join(d, "libcrypto" + suffix)
+                ps = os.path.join(d, "libssl" + suffix)
+                if os.path.exists(pc) and os.path.exists(ps):
+                    out += emit(pc, ps, "found in %s" % d)
+        return out
+    for suffix in (".so.3", ".so.1.1", ".so.1.0.2", ".so.1.0.0", ".so.10"):
+        out += emit("libcrypto" + suffix, "libssl" + suffix,
+                    "well-known name")
+    return out
+
+
+# -------------------------------------------------------------- loading --
+
+_NEEDED_RE = re.compile(r"^\s*([^:\s]+): cannot open shared object file")
+
+
+def _open(path):
+    """dlopen *path*; pre-load missing siblings from the same folder.
+
+    Builds bundled in wheels (auditwheel's ``.libs``) need sibling libraries
+    (``libz-<hash>.so``) that are not on the search path; when the file is
+    named by path and the missing dependency sits beside it, load that first.
+    """
+    folder = os.path.dirname(path)
+    for _ in range(16):
+        try:
+            return ctypes.CDLL(path)
+        except OSError as exc:
+            match = _NEEDED_RE.match(str(exc))
+            sibling = match and folder and os.path.join(folder, match.group(1))
+            if not sibling or not os.path.isfile(sibling) or sibling == path:
+                raise
+            _keepalive.append(_open(sibling))
+    return ctypes.CDLL(path)
+
+
+def _symbol(handle, name):
+    try:
+        return getattr(handle, name)
+    except AttributeError:
+        return None
+
+
+def _address(func):
+    return ctypes.cast(func, ctypes.c_void_p).value
+
+
+def _path_of(handle, symbol_name, fallback):
+    """The file a symbol really came from (dladdr), for diagnostics."""
+    func = _symbol(handle, symbol_name)
+    if func is None or sys.platform == "win32":
+        return fallback
+
+    class DlInfo(ctypes.Structure):
+        _fields_ = [("dli_fname", ctypes.c_char_p),
+                    ("dli_fbase", ctypes.c_void_p),
+                    ("dli_sname", ctypes.c_char_p),
+                    ("dli_saddr", ctypes.c_void_p)]
+    try:
+        libc = ctypes.CDLL(None)
+        dladdr = libc.dladdr
+    except (OSError, AttributeError):
+        return fallback
+    dladdr.argtypes = [ctypes.c_void_p, ctypes.POINTER(DlInfo)]
+    dladdr.restype = ctypes.c_int
+    info = DlInfo()
+    if dladdr(_address(func), ctypes.byref(info)) and info.dli_fname:
+        return os.path.realpath(os.fsdecode(info.dli_fname))
+    return fallback
+
+
+def read_version(handle):
+    """Read (number, text) from a libcrypto handle, or raise ImportError."""
+    num_fn = _symbol(handle, "OpenSSL_version_num")
+    text_fn = _symbol(handle, "OpenSSL_version")
+    if num_fn is None:
+        num_fn = _symbol(handle, "SSLeay")
+        text_fn = _symbol(handle, "SSLeay_version")
+    if num_fn is None:
+        return None, None
+    num_fn.argtypes = []
+    num_fn.restype = ctypes.c_ulong
+    text = None
+    if text_fn is not None:
+        text_fn.argtypes = [ctypes.c_int]
+        text_fn.restype = ctypes.c_char_p
+        raw = text_fn(0)
+        text = raw.decode("ascii", "replace") if raw else None
+    return int(num_fn()), text
+
+
+def classify(number, text=None):
+    """Map a version number (and its text) to a generation.
+
+    :raises ImportError: for anything pyossl does not support.
+    """
+    text = text or ""
+    for family in ("LibreSSL", "BoringSSL"):
+        if family in text:
+            raise ImportError("found %s (%s, 0x%08x); pyossl supports %s"
+                              % (family, text, number, SUPPORTED))
+    if number >= 0x30000000:
+        return G3
+    if 0x10100000 <= number < 0x20000000:
+        return G11
+    if 0x10002000 <= number < 0x10100000:
+        return G102
+    raise ImportError("found OpenSSL %s (0x%08x%s); pyossl supports %s" % (
+        version_string(number), number, ", %r" % text if text else "",
+        SUPPORTED))
+
+
+def version_info(number):
+    """(major, minor, patch) from a version number (both encodings)."""
+    major = (number >> 28) & 0xF
+    minor = (number >> 20) & 0xFF
+    if major >= 3:
+        return major, minor, (number >> 4) & 0xFF
+    return major, minor, (number >> 12) & 0xFF
+
+
+def version_string(number):
+    """"1.0.2q", "1.1.1g" or "3.0.19" from a version number."""
+    major, minor, patch = version_info(number)
+    if major >= 3:
+        return "%d.%d.%d" % (major, minor, patch)
+    letter = (number >> 4) & 0xFF
+    suffix = chr(ord("a") + letter - 1) if 0 < letter <= 26 else ""
+    return "%d.%d.%d%s" % (major, minor, patch, suffix)
+
+
+def _load_pair(crypto_path, ssl_path, how):
+    """Open and check one candidate pair; return an unbound :class:`Lib`."""
+    for label, path in (("libcrypto", crypto_path), ("libssl", ssl_path)):
+        if os.sep in path and not os.path.exists(path):
+            raise ImportError("%s file %r does not exist (%s)" % (
+                label, path, how))
+    try:
+        crypto = _open(crypto_path)
+    except OSError as exc:
+        raise ImportError("cannot load libcrypto %r (%s): %s" % (
+            crypto_path, how, exc))
+    number, text = read_version(crypto)
+    if number is None:
+        raise ImportError(
+            "%r is not an OpenSSL libcrypto (it has neither "
+            "OpenSSL_version_num nor SSLeay; %s); pyossl supports %s"
+            % (crypto_path, how, SUPPORTED))
+    generation = classify(number, text)
+    try:
+        ssl = _open(ssl_path)
+    except OSError as exc:
+        raise ImportError("cannot load libssl %r (%s): %s" % (
+            ssl_path, how, exc))
+    if _symbol(ssl, "SSL_CTX_new") is None:
+        raise ImportError("%r is not an OpenSSL libssl (no SSL_CTX_new; %s)"
+                          % (ssl_path, how))
+    if sys.platform != "win32":
+        # dlsym through the libssl handle finds the libcrypto libssl links.
+        ssl_number, ssl_text = read_version(ssl)
+        if ssl_number is not None and ssl_number != number:
+            raise ImportError(
+                "libssl %r and libcrypto %r are from different builds "
+                "(libssl uses OpenSSL %s, libcrypto is OpenSSL %s; %s)"
+                % (ssl_path, crypto_path, version_string(ssl_number),
+                   version_string(number), how))
+    lib = Lib()
+    lib._crypto = crypto
+    lib._ssl = ssl
+    lib.version_num = number
+    lib.version_text = text or ("OpenSSL " + version_string(number))
+    lib.version_info = version_info(number)
+    lib.version_string = version_string(number)
+    lib.generation = generation
+    lib.table = GENERATION_NAMES[generation]
+    lib.crypto_path = _path_of(crypto, "ERR_get_error", crypto_path)
+    lib.ssl_path = _path_of(ssl, "SSL_CTX_new", ssl_path)
+    lib.how = how
+    return lib
+
+
+# -------------------------------------------------------------- binding --
+
+def _stub(lib, name, feature=None):
+    def unavailable(*args, **kwargs):
+        raise NotImplementedError(_missing_message(lib, name, feature))
+    unavailable.__name__ = name
+    return unavailable
+
+
+def bind(lib, declarations):
+    """Bind every record of *declarations* that applies to ``lib``."""
+    gen = lib.generation
+    lib.bound = {}
+    lib.missing = []
+    lib.unavailable = []
+    lib.constants = {}
+    macros = []
+    handles = {"crypto": lib._crypto, "ssl": lib._ssl}
+    for rec in declarations:
+        if isinstance(rec, Const):
+            value = rec.values.get(gen)
+            if value is not None:
+                setattr(lib, rec.name, value)
+                lib.constants[rec.name] = value
+            continue
+        if gen not in rec.gens:
+            continue
+        if isinstance(rec, Macro):
+            macros.append(rec)
+            continue
+        assert isinstance(rec, Fn)
+        handle = handles[rec.lib]
+        for cname in rec.cnames:
+            func = _symbol(handle, cname)
+            if func is not None:
+                break
+        if func is None:
+            (lib.unavailable if rec.optional else lib.missing).append(
+                rec.name)
+            setattr(lib, rec.name, _stub(lib, rec.name))
+            continue
+        # A fresh function object per record: the same C symbol may be
+        # declared under two names with different signatures.
+        func = type(func)((cname, handle))
+        func.argtypes = rec.argtypes
+        func.restype = rec.restype
+        setattr(lib, rec.name, func)
+        lib.bound[rec.name] = cname
+    for rec in macros:
+        setattr(lib, rec.name, rec.factory(lib))
+        lib.bound[rec.name] = "macro"
+    return lib
+
+
+# --------------------------------------------------------- initialising --
+
+def _install_locking(lib):
+    """1.0.2 only: make libcrypto thread-safe with Python locks."""
+    if lib.CRYPTO_get_locking_callback():
+        lib.python_locking = False
+        lib.locking = "callback already installed by another module"
+        return
+    locks = [threading.Lock() for _ in range(lib.CRYPTO_num_locks())]
+    crypto_lock = lib.CRYPTO_LOCK
+    set_numeric = lib.CRYPTO_THREADID_set_numeric
+    get_ident = threading.get_ident
+
+    def locking(mode, n, file, line):
+        if mode & crypto_lock:
+            locks[n].acquire()
+        else:
+            locks[n].release()
+
+    def thread_id(threadid):
+        set_numeric(threadid, get_ident())
+
+    lock_cb = _ffi_decls.LOCKING_CB(locking)
+    id_cb = _ffi_decls.THREADID_CB(thread_id)
+    # Kept for the life of the process: C may call them until exit.
+    _keepalive.extend([lock_cb, id_cb, locks])
+    lib.CRYPTO_THREADID_set_callback(ctypes.cast(id_cb, ctypes.c_void_p))
+    lib.CRYPTO_set_locking_callback(ctypes.cast(lock_cb, ctypes.c_void_p))
+    lib.python_locking = True
+    lib.locking = "pyossl Python locks (%d)" % len(locks)
+
+    def uninstall(setter=lib.CRYPTO_set_locking_callback):
+        setter(None)
+    atexit.register(uninstall)
+
+
+def _initialise(lib):
+    lib.python_locking = False
+    if lib.generation == G102:
+        lib.SSL_library_init()
+        lib.SSL_load_error_strings()
+        lib.ERR_load_crypto_strings()
+        lib.OPENSSL_add_all_algorithms_noconf()
+        _install_locking(lib)
+    else:
+        lib.locking = "built into OpenSSL %s" % lib.version_string
+        lib.OPENSSL_init_ssl(lib.OPENSSL_INIT_LOAD_SSL_STRINGS
+                             | lib.OPENSSL_INIT_LOAD_CRYPTO_STRINGS, None)
+    lib.ERR_clear_error()
+
+
+def load():
+    """Find, load, check, bind and initialise OpenSSL (once per process).
+
+    :return: the bound :class:`Lib`.
+    :raises ImportError: when no supported build is found.
+    """
+    global _lib
+    if _lib is not None:
+        return _lib
+    with _lock:
+        if _lib is not None:
+            return _lib
+        explicit = _explicit_request()
+        if explicit is not None:
+            lib = _load_pair(*explicit)
+        else:
+            errors = []
+            lib = None
+            for crypto, ssl, how in _automatic_candidates():
+                try:
+                    lib = _load_pair(crypto, ssl, how)
+                    break
+                except ImportError as exc:
+                    errors.append(str(exc))
+            if lib is None:
+                raise ImportError(
+                    "no usable OpenSSL found (%s). Set %s to a folder with "
+                    "libcrypto and libssl, or %s and %s to the two files, "
+                    "or call pyossl.use_openssl(). Tried: %s" % (
+                        SUPPORTED, ENV_DIR, ENV_LIBCRYPTO, ENV_LIBSSL,
+                        "; ".join(errors) or "nothing"))
+        bind(lib, _ffi_decls.DECLARATIONS)
+        _initialise(lib)
+        _lib = lib
+        return lib
+
+
+def loaded():
+    """The bound library if one is loaded already, else ``None``."""
+    return _lib
+
+
+def openssl_info():
+    """Describe the OpenSSL build pyossl uses (loading it if needed).
+
+    :return: a dict with the keys ``libcrypto`` and ``libssl`` (files),
+        ``how`` (how they were found), ``version_number`` (int),
+        ``version`` (OpenSSL's own text), ``version_info`` (tuple),
+        ``table`` (``"1.0.2"``, ``"1.1.x"`` or ``"3.x"``),
+        ``symbols_bound``, ``symbols_missing`` and ``symbols_unavailable``
+        (lists) and ``thread_locking``.
+    """
+    lib = load()
+    return {
+        "libcrypto": lib.crypto_path,
+        "libssl": lib.ssl_path,
+        "how": lib.how,
+        "version_number": lib.version_num,
+        "version": lib.version_text,
+        "version_info": lib.version_info,
+        "table": lib.table,
+        "symbols_bound": len(lib.bound),
+        "symbols_missing": sorted(lib.missing),
+        "symbols_unavailable": sorted(lib.unavailable),
+        "thread_locking": lib.locking,
+    }

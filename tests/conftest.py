@@ -1,0 +1,126 @@
+"""Shared fixtures: the loaded build, and a PKI made with the openssl command.
+
+The build under test is whatever the environment names (PYOSSL_OPENSSL_DIR
+or PYOSSL_LIBCRYPTO/PYOSSL_LIBSSL, set by tools/test-matrix), else the
+system's.  The ``openssl`` *command* used to make files and to act as a
+peer is always the system one: it is a separate process, so any build can
+talk to it.
+"""
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from pyossl import _loader
+
+LIB = _loader.load()
+GEN = LIB.generation          # 0 = 1.0.2, 1 = 1.1.x, 2 = 3.x
+OPENSSL_CLI = shutil.which("openssl")
+
+
+def pytest_report_header(config):
+    return "pyossl OpenSSL: %s (table %s, found by %s)" % (
+        LIB.describe(), LIB.table, LIB.how)
+
+
+@pytest.fixture(scope="session")
+def lib():
+    """The bound library (pyossl._loader.Lib)."""
+    return LIB
+
+
+def requires_cli():
+    return pytest.mark.skipif(OPENSSL_CLI is None,
+                              reason="the openssl command is not installed")
+
+
+def run_openssl(*args, **kwargs):
+    """Run the openssl command; return its stdout (bytes)."""
+    if OPENSSL_CLI is None:
+        pytest.skip("the openssl command is not installed")
+    env = dict(os.environ)
+    env.pop("LD_LIBRARY_PATH", None)     # the CLI uses the system build
+    proc = subprocess.run([OPENSSL_CLI] + [str(a) for a in args],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env=env, **kwargs)
+    if proc.returncode != 0:
+        raise AssertionError("openssl %s failed: %s" % (
+            " ".join(map(str, args)), proc.stderr.decode(errors="replace")))
+    return proc.stdout
+
+
+class PKI(object):
+    """Files of a small PKI made by the openssl command (PEM).
+
+    Attributes (paths): ``ca_cert``, ``ca_key``, ``server_cert``,
+    ``server_key``, ``client_cert``, ``client_key``, ``other_ca_cert``,
+    ``other_ca_key``, ``other_server_cert``, ``other_server_key``,
+    ``chain`` (server cert followed by the CA cert); and ``read(name)``.
+    Keys are 2048-bit RSA, signatures SHA-256, so every build's default
+    security level accepts them.  Server certificates are for
+    ``localhost`` and 127.0.0.1.
+    """
+
+    def __init__(self, directory):
+        self.dir = str(directory)
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def read(self, name):
+        with open(getattr(self, name), "rb") as f:
+            return f.read()
+
+
+def _make_ca(pki, prefix, cn):
+    key, cert = pki.path(prefix + "ca.key"), pki.path(prefix + "ca.pem")
+    run_openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                "-keyout", key, "-out", cert, "-days", "3650",
+                "-subj", "/C=US/O=pyossl tests/CN=%s" % cn,
+                "-addext", "basicConstraints=critical,CA:TRUE",
+                "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    return key, cert
+
+
+def _make_leaf(pki, prefix, cn, ca_key, ca_cert, ext):
+    key = pki.path(prefix + ".key")
+    csr = pki.path(prefix + ".csr")
+    cert = pki.path(prefix + ".pem")
+    extfile = pki.path(prefix + ".ext")
+    with open(extfile, "w") as f:
+        f.write(ext)
+    run_openssl("req", "-new", "-newkey", "rsa:2048", "-nodes", "-sha256",
+                "-keyout", key, "-out", csr,
+                "-subj", "/C=US/O=pyossl tests/CN=%s" % cn)
+    run_openssl("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
+                "-CAcreateserial", "-days", "825", "-sha256",
+                "-extfile", extfile, "-out", cert)
+    return key, cert
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory):
+    """A CA, a server and a client certificate, and a second CA/server."""
+    p = PKI(tmp_path_factory.mktemp("pki"))
+    p.ca_key, p.ca_cert = _make_ca(p, "", "pyossl test CA")
+    server_ext = ("basicConstraints=CA:FALSE\n"
+                  "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
+                  "extendedKeyUsage=serverAuth\n")
+    p.server_key, p.server_cert = _make_leaf(
+        p, "server", "localhost", p.ca_key, p.ca_cert, server_ext)
+    p.client_key, p.client_cert = _make_leaf(
+        p, "client", "pyossl test client", p.ca_key, p.ca_cert,
+        "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\n")
+    p.other_ca_key, p.other_ca_cert = _make_ca(p, "other-", "other test CA")
+    p.other_server_key, p.other_server_cert = _make_leaf(
+        p, "other-server", "other.example", p.other_ca_key,
+        p.other_ca_cert,
+        "basicConstraints=CA:FALSE\nsubjectAltName=DNS:other.example\n")
+    p.chain = p.path("server-chain.pem")
+    with open(p.chain, "wb") as out:
+        for name in (p.server_cert, p.ca_cert):
+            with open(name, "rb") as f:
+                out.write(f.read())
+    return p

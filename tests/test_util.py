@@ -1,0 +1,175 @@
+"""The ownership and callback mechanisms every wrapper class uses."""
+
+import ctypes
+import gc
+import threading
+
+import pytest
+
+from pyossl import _ffi_decls, _util
+from pyossl._util import lib
+
+
+class Owner(object):
+    pass
+
+
+def _push_error():
+    assert not lib.BIO_new_file(b"/nonexistent/pyossl-util", b"rb")
+
+
+def test_own_frees_exactly_once_when_collected():
+    obj = Owner()
+    fin = _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    assert fin.alive and obj._ptr
+    del obj
+    gc.collect()
+    assert not fin.alive
+    _util.drain_frees()
+    assert not _util._deferred
+
+
+def test_free_now_is_idempotent():
+    obj = Owner()
+    fin = _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    _util.free_now(obj)
+    _util.free_now(obj)
+    assert not fin.alive
+    _util.drain_frees()
+
+
+def test_disown_hands_the_handle_over():
+    obj = Owner()
+    ptr = lib.BIO_new(lib.BIO_s_mem())
+    fin = _util.own(obj, ptr, lib.BIO_free)
+    assert _util.disown(obj) == ptr
+    assert not fin.alive
+    del obj
+    gc.collect()
+    lib.BIO_free(ptr)        # still valid: nobody freed it
+
+
+def test_own_refuses_null():
+    with pytest.raises(ValueError):
+        _util.own(Owner(), None, lib.BIO_free)
+
+
+def test_keep_records_dependencies():
+    parent, child = Owner(), Owner()
+    _util.keep(child, parent)
+    ref = __import__("weakref").ref(parent)
+    del parent
+    gc.collect()
+    assert ref() is not None
+    del child
+    gc.collect()
+    assert ref() is None
+
+
+def test_finalizers_are_deferred_under_python_locking():
+    if not lib.python_locking:
+        pytest.skip("frees are deferred only with 1.0.2 Python locking")
+    obj = Owner()
+    _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    del obj
+    gc.collect()
+    assert len(_util._deferred) >= 1
+    _util.drain_frees()
+    assert not _util._deferred
+
+
+def test_many_handles_from_many_threads():
+    def work():
+        for _ in range(2000):
+            obj = Owner()
+            _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    gc.collect()
+    _util.drain_frees()
+    assert not _util._deferred
+
+
+# ----------------------------------------------------------- callbacks --
+
+seen = []
+
+
+@_util.callback(_ffi_decls.ERR_PRINT_CB, fatal=0)
+def _print_cb(line, size, arg):
+    target = _util.handles.get(arg)
+    if isinstance(target, BaseException):
+        raise target
+    target.append(line[:size])
+    return 1
+
+
+def test_callback_runs_and_receives_user_data():
+    _push_error()
+    lines = []
+    key = _util.handles.new(lines)
+    try:
+        lib.ERR_print_errors_cb(_print_cb, key)
+    finally:
+        _util.handles.free(key)
+    _util.check_callbacks()
+    assert lines and all(isinstance(x, bytes) for x in lines)
+    assert lib.ERR_peek_error() == 0
+
+
+def test_callback_exception_is_reraised_after_the_c_call():
+    _push_error()
+    _push_error()
+    boom = KeyError("from the callback")
+    key = _util.handles.new(boom)
+    try:
+        lib.ERR_print_errors_cb(_print_cb, key)   # returns normally
+    finally:
+        _util.handles.free(key)
+    assert _util.callback_failed()
+    with pytest.raises(KeyError) as info:
+        _util.check_callbacks()
+    assert info.value is boom
+    assert not _util.callback_failed()
+    _util.check_callbacks()                       # nothing left
+    assert lib.ERR_peek_error() == 0              # queue left clean
+
+
+def test_callback_exceptions_are_per_thread():
+    errors = []
+
+    def other():
+        _push_error()
+        key = _util.handles.new(ValueError("other thread"))
+        lib.ERR_print_errors_cb(_print_cb, key)
+        _util.handles.free(key)
+        try:
+            _util.check_callbacks()
+        except ValueError as exc:
+            errors.append(exc)
+    t = threading.Thread(target=other)
+    t.start()
+    t.join()
+    assert len(errors) == 1
+    assert not _util.callback_failed()
+
+
+def test_thunks_are_kept_alive():
+    assert _print_cb in _util._thunks
+
+
+def test_mem_bio_helpers():
+    with _util.MemBIO() as bio:
+        lib.BIO_write(bio.ptr, b"abc", 3)
+        assert bio.data() == b"abc"
+    with _util.MemBIO(b"xyz") as bio:
+        buf = ctypes.create_string_buffer(3)
+        assert lib.BIO_read(bio.ptr, buf, 3) == 3
+        assert buf.raw == b"xyz"
+    with pytest.raises(TypeError):
+        _util.path_bytes(12)
+    assert _util.path_bytes("a") == b"a"
+    assert _util.text(None) == ""
