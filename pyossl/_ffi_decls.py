@@ -198,9 +198,9 @@ CORE = [
 def _all_declarations():
     # Area sections are imported here, not at module top, so that each of
     # them may import the helpers defined above.
-    from . import _decls_crypto, _decls_ssl
-    return CORE + list(_decls_crypto.DECLARATIONS) + list(
-        _decls_ssl.DECLARATIONS)
+    from . import _decls_crypto, _decls_pki, _decls_ssl
+    return (CORE + list(_decls_crypto.DECLARATIONS)
+            + list(_decls_pki.DECLARATIONS) + list(_decls_ssl.DECLARATIONS))
 
 
 DECLARATIONS = _all_declarations()
