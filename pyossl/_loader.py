@@ -223,7 +223,8 @@ def _automatic_candidates():
 
 # -------------------------------------------------------------- loading --
 
-_NEEDED_RE = re.compile(r"^\s*([^:\s]+): cannot open shared object file")
+# glibc's message; PyPy prefixes it with "Cannot load library <path>: ".
+_NEEDED_RE = re.compile(r"(?:^|:\s)([^:\s/]+): cannot open shared object file")
 
 
 def _open(path):
@@ -238,7 +239,7 @@ def _open(path):
         try:
             return ctypes.CDLL(path)
         except OSError as exc:
-            match = _NEEDED_RE.match(str(exc))
+            match = _NEEDED_RE.search(str(exc))
             sibling = match and folder and os.path.join(folder, match.group(1))
             if not sibling or not os.path.isfile(sibling) or sibling == path:
                 raise
