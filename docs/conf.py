@@ -52,6 +52,12 @@ nitpick_ignore = [
     ("py:exc", "ImportError"),
 ]
 nitpick_ignore_regex = [
+    # The standard library, named in docstrings (:meth:`socket.socket.recv`)
+    # and annotations; without intersphinx (offline builds) these cannot
+    # be linked.
+    (r"py:.*", r"(socket|ssl|os|sys|io|datetime|asyncio|select|weakref|"
+               r"threading|ctypes|_ctypes|typing|collections|enum|"
+               r"warnings|builtins|types|pathlib)(\..*)?"),
     # typing constructs rendered from annotations
     ("py:class", r"typing\..*"),
     ("py:class", r"collections\.abc\..*"),

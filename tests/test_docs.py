@@ -25,22 +25,35 @@ sphinx = pytest.importorskip(
     "sphinx", reason="Sphinx is not installed (pip install sphinx)")
 
 
+MACHINERY = ("pyossl._util", "pyossl._loader", "pyossl._ffi_decls",
+             "pyossl._declare", "pyossl._decls_")
+
+
 def public_names(module):
     """``__all__`` if defined, else the names not starting with ``_`` that
-    are not modules and not classes or functions imported from elsewhere
-    (``ctypes.byref`` imported for internal use is not API, nor is
-    ``SSL.X509``, documented in ``crypto``; ``SSL.FILETYPE_PEM`` is, and so
-    is what ``crypto`` takes from the private ``pyossl._pki``)."""
+    are not modules and not imported from elsewhere: classes and functions
+    count when defined in the module or in a private pyossl module it
+    re-exports (``pyossl._pki``), but not when imported from the standard
+    library, from another public module (``SSL.X509`` is documented in
+    ``crypto``) or from pyossl's shared machinery (``_util.lib``,
+    ``_util.MemBIO``).  Constants (``SSL.FILETYPE_PEM``) count."""
     if hasattr(module, "__all__"):
         return set(module.__all__)
     names = set()
     for name, obj in vars(module).items():
         if name.startswith("_") or isinstance(obj, types.ModuleType):
             continue
-        origin = getattr(obj, "__module__", None) or module.__name__
-        if (inspect.isclass(obj) or inspect.isroutine(obj)) and not (
-                origin == module.__name__ or origin.startswith("pyossl._")):
-            continue
+        if inspect.isclass(obj) or inspect.isroutine(obj):
+            origin = getattr(obj, "__module__", None) or module.__name__
+            if origin.startswith(MACHINERY) or not (
+                    origin == module.__name__ or origin.startswith("pyossl._")):
+                continue
+        else:
+            kind = type(obj).__module__       # int, bytes: API; ctypes
+            if kind != "builtins" and (       # objects, lib: not API
+                    not kind.startswith("pyossl.")
+                    or kind.startswith(MACHINERY)):
+                continue
         names.add(name)
     return names
 

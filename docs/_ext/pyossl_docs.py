@@ -52,7 +52,9 @@ def public_names(module):
     use is not part of the API; ``SSL.FILETYPE_PEM`` is).  Objects defined
     in another public pyossl module and re-exported (``SSL.X509``) are not
     counted either: they are documented where they are defined.  Objects
-    from a private module (``pyossl._pki``) count as the module's own.
+    from a private module (``pyossl._pki``) count as the module's own,
+    except those of pyossl's shared machinery (``_util``, ``_loader``,
+    ``_ffi_decls``, ``_declare``, ``_decls_*``).
     """
     declared = getattr(module, "__all__", None)
     if declared is not None:
@@ -61,19 +63,39 @@ def public_names(module):
     for name, obj in vars(module).items():
         if name.startswith("_") or isinstance(obj, types.ModuleType):
             continue
-        if (inspect.isclass(obj) or inspect.isroutine(obj)) and \
-                not _defined_for(obj, module):
+        if inspect.isclass(obj) or inspect.isroutine(obj):
+            if not _defined_for(obj, module):
+                continue
+        elif not _own_data(obj):
             continue
         names.append(name)
     return sorted(names)
 
 
+# pyossl's shared machinery: names imported from these are never API.
+_MACHINERY = ("pyossl._util", "pyossl._loader", "pyossl._ffi_decls",
+              "pyossl._declare", "pyossl._decls_")
+
+
+def _own_data(obj):
+    """Constants (``int``, ``bytes``...) and instances of pyossl's own
+    types are API; the bound library ``lib`` and ``ctypes.memmove`` are
+    not."""
+    kind = type(obj).__module__
+    return kind == "builtins" or (kind.startswith("pyossl.")
+                                  and not kind.startswith(_MACHINERY))
+
+
 def _defined_for(obj, module):
     """Whether *obj* belongs to *module*'s API: defined there or in a
-    private pyossl module (``pyossl._pki``) whose names it re-exports."""
+    private pyossl module (``pyossl._pki``) whose names it re-exports, but
+    not pyossl's shared machinery (``pyossl._util.lib`` and the like)."""
     origin = getattr(obj, "__module__", None)
-    return origin is None or origin == module.__name__ or \
-        origin.startswith("pyossl._")
+    if origin is None:
+        return True
+    if origin.startswith(_MACHINERY):
+        return False
+    return origin == module.__name__ or origin.startswith("pyossl._")
 
 
 def _documented(env):
