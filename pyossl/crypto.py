@@ -109,6 +109,8 @@ def _write_to_bio(writer, *args):
     with MemBIO() as bio:
         ok = writer(bio.ptr, *args)
         _openssl_assert(ok > 0)
+        # Printing an odd extension can succeed and still leave errors.
+        _clear()
         return bio.data()
 
 
@@ -771,6 +773,7 @@ class X509Extension(object):
                     ia5 = c_void_p.from_address(
                         gen + _GENERAL_NAME_D_OFFSET).value
                     parts.append(label + ":" + text(_asn1_string_bytes(ia5)))
+            _clear()
             return ", ".join(parts)
         finally:
             lib.GENERAL_NAMES_free(names)
@@ -779,6 +782,7 @@ class X509Extension(object):
         with MemBIO() as bio:
             _openssl_assert(lib.X509V3_EXT_print(bio.ptr, self._extension,
                                                  0, 0))
+            _clear()
             return text(bio.data())
 
     def __str__(self):
