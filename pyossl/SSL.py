@@ -1472,7 +1472,13 @@ class Connection(object):
 
         :return: The number of bytes.
         """
-        return _SSL_pending(self._ssl)
+        result = _SSL_pending(self._ssl)
+        if result <= 0 and _GEN == 0 and _ERR_peek_error():
+            # 1.0.2 before the role is set: "called a function you should
+            # not call" is queued; there is simply nothing pending.
+            _util.clear_error_queue()
+            return 0
+        return result
 
     def send(self, buf, flags=0):
         """Send data.  After a ``Want*`` error, call again with the same
