@@ -573,10 +573,10 @@ class Revoked(object):
         """
         Set the reason of this revocation.
 
-        If :data:`reason` is ``None``, delete the reason instead.
+        If *reason* is ``None``, delete the reason instead.
 
         :param reason: The reason string (case and spaces are ignored).
-        :type reason: :class:`bytes` or :class:`NoneType`
+        :type reason: :class:`bytes` or ``None``
         :raises TypeError: If *reason* is neither bytes nor ``None``.
         :raises ValueError: If it is not one of :meth:`all_reasons`.
         :return: ``None``
@@ -1098,8 +1098,8 @@ class PKCS12(object):
         """
         Get the certificate in the PKCS #12 structure.
 
-        :return: The certificate, or :py:const:`None` if there is none.
-        :rtype: :py:class:`X509` or :py:const:`None`
+        :return: The certificate, or ``None`` if there is none.
+        :rtype: :py:class:`X509` or ``None``
         """
         return self._cert
 
@@ -1107,8 +1107,8 @@ class PKCS12(object):
         """
         Set the certificate in the PKCS #12 structure.
 
-        :param cert: The new certificate, or :py:const:`None` to unset it.
-        :type cert: :py:class:`X509` or :py:const:`None`
+        :param cert: The new certificate, or ``None`` to unset it.
+        :type cert: :py:class:`X509` or ``None``
         :raises TypeError: If *cert* is neither.
         :return: ``None``
         """
@@ -1120,7 +1120,7 @@ class PKCS12(object):
         """
         Get the private key in the PKCS #12 structure.
 
-        :return: The private key, or :py:const:`None` if there is none.
+        :return: The private key, or ``None`` if there is none.
         :rtype: :py:class:`PKey`
         """
         return self._pkey
@@ -1129,8 +1129,8 @@ class PKCS12(object):
         """
         Set the certificate portion of the PKCS #12 structure.
 
-        :param pkey: The new private key, or :py:const:`None` to unset it.
-        :type pkey: :py:class:`PKey` or :py:const:`None`
+        :param pkey: The new private key, or ``None`` to unset it.
+        :type pkey: :py:class:`PKey` or ``None``
         :raises TypeError: If *pkey* is neither.
         :return: ``None``
         """
@@ -1143,8 +1143,8 @@ class PKCS12(object):
         Get the CA certificates in the PKCS #12 structure.
 
         :return: A tuple with the CA certificates in the chain, or
-            :py:const:`None` if there are none.
-        :rtype: :py:class:`tuple` of :py:class:`X509` or :py:const:`None`
+            ``None`` if there are none.
+        :rtype: :py:class:`tuple` of :py:class:`X509` or ``None``
         """
         if self._cacerts is not None:
             return tuple(self._cacerts)
@@ -1154,9 +1154,9 @@ class PKCS12(object):
         """
         Replace or set the CA certificates within the PKCS12 object.
 
-        :param cacerts: The new CA certificates, or :py:const:`None` to
+        :param cacerts: The new CA certificates, or ``None`` to
             unset them.
-        :type cacerts: An iterable of :py:class:`X509` or :py:const:`None`
+        :type cacerts: An iterable of :py:class:`X509` or ``None``
         :raises TypeError: If an element is not an :class:`X509`.
         :return: ``None``
         """
@@ -1173,8 +1173,8 @@ class PKCS12(object):
         """
         Set the friendly name in the PKCS #12 structure.
 
-        :param name: The new friendly name, or :py:const:`None` to unset.
-        :type name: :py:class:`bytes` or :py:const:`None`
+        :param name: The new friendly name, or ``None`` to unset.
+        :type name: :py:class:`bytes` or ``None``
         :raises TypeError: If *name* is neither.
         :return: ``None``
         """
@@ -1187,8 +1187,8 @@ class PKCS12(object):
         """
         Get the friendly name in the PKCS# 12 structure.
 
-        :returns: The friendly name,  or :py:const:`None` if there is none.
-        :rtype: :py:class:`bytes` or :py:const:`None`
+        :returns: The friendly name,  or ``None`` if there is none.
+        :rtype: :py:class:`bytes` or ``None``
         """
         return self._friendlyname
 
@@ -1200,21 +1200,21 @@ class PKCS12(object):
         pbeWithSHA1And3-KeyTripleDES-CBC (as pyOpenSSL does), which every
         OpenSSL version reads without extra providers.
 
-        For more information, see the :c:func:`PKCS12_create` man page.
+        For more information, see the ``PKCS12_create()`` man page.
 
         :param passphrase: The passphrase used to encrypt the structure.
             Unlike some other passphrase arguments, this *must* be a string,
             not a callback.
-        :type passphrase: :py:data:`bytes`
+        :type passphrase: ``bytes``
         :param iter: Number of times to repeat the encryption step.
-        :type iter: :py:data:`int`
+        :type iter: ``int``
         :param maciter: Number of times to repeat the MAC step.
-        :type maciter: :py:data:`int`
+        :type maciter: ``int``
         :raises TypeError: If an argument has the wrong type.
         :raises Error: If OpenSSL refuses (e.g. the key does not match the
             certificate).
         :return: The string representation of the PKCS #12 structure.
-        :rtype: :py:data:`bytes`
+        :rtype: ``bytes``
         """
         passphrase = text_to_bytes_and_warn("passphrase", passphrase)
         if passphrase is not None and not isinstance(passphrase, bytes):
@@ -1258,7 +1258,7 @@ def load_pkcs12(buffer, passphrase=None):
     encrypted, a *passphrase* must be included.  The MAC is always
     checked and thus required.
 
-    See also the man page for the C function :py:func:`PKCS12_parse`.
+    See also the man page for the C function ``PKCS12_parse()``.
 
     On OpenSSL 3, files protected with the algorithms of older exports
     (RC2, DES, RC4) need OpenSSL's "legacy" provider; it is loaded (with
@@ -1343,7 +1343,7 @@ class NetscapeSPKI(object):
     :param enc: A base64-encoded SPKAC to decode (as produced by
         ``openssl spkac`` or an HTML ``<keygen>`` element), or ``None``
         for an empty object.
-    :type enc: :py:data:`bytes` or :py:const:`None`
+    :type enc: ``bytes`` or ``None``
     :raises Error: If *enc* cannot be decoded.
     """
 

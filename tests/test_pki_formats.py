@@ -207,6 +207,58 @@ def test_legacy_file_in_a_child_process(p12_files, tmp_path):
         assert line.startswith("error") and "legacy" in line
 
 
+def test_legacy_file_from_many_threads_in_a_fresh_process(p12_files,
+                                                         tmp_path):
+    """The first legacy file met by several threads at once."""
+    path = tmp_path / "legacy.p12"
+    path.write_bytes(p12_files["legacy"])
+    code = ("import sys, threading; from pyossl import crypto\n"
+            "data = open(sys.argv[1], 'rb').read(); out = []\n"
+            "def work():\n"
+            "    try:\n"
+            "        p = crypto.load_pkcs12(data, b's3cret')\n"
+            "        out.append(p.get_friendlyname().decode())\n"
+            "    except crypto.Error as e:\n"
+            "        out.append('legacy' if 'legacy' in str(e) else repr(e))\n"
+            "ts = [threading.Thread(target=work) for _ in range(8)]\n"
+            "[t.start() for t in ts]; [t.join() for t in ts]\n"
+            "print(sorted(set(out)))\n")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    out = subprocess.run([sys.executable, "-c", code, str(path)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    expected = "server friendly" if legacy_readable() else "legacy"
+    assert out.stdout.decode().strip() == repr([expected])
+
+
+def test_threads_each_with_their_own_objects(p12_files, p7_files, spkac):
+    import threading
+    failures = []
+
+    def work():
+        try:
+            for _ in range(20):
+                p12 = load_pkcs12(p12_files["modern"], b"s3cret")
+                assert p12.get_friendlyname() == b"server friendly"
+                with pytest.raises(Error):
+                    load_pkcs12(p12_files["modern"], b"nope")
+                assert load_pkcs7_data(FILETYPE_ASN1,
+                                       p7_files["DER"]).type_is_signed()
+                spki = NetscapeSPKI(spkac)
+                assert spki.verify(spki.get_pubkey())
+            assert error_queue() == []
+        except BaseException as exc:       # reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
 def test_no_passphrase(pki, p12_files):
     for passphrase in (None, b""):
         p12 = load_pkcs12(p12_files["nopass"], passphrase)

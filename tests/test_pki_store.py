@@ -710,6 +710,46 @@ def test_vectors_bad_crls():
                                        "crl_empty_no_sequence.der")[:-3])
 
 
+# ----------------------------------------------------------- threads --
+
+def test_threads_each_with_their_own_objects(pki, ca, ca_cert):
+    """Stores, contexts and CRLs used from many threads at once."""
+    import threading
+    crl_pem = open(ca.crl, "rb").read()
+    server_pem, client_pem = open(pki.server_cert, "rb").read(), \
+        open(pki.client_cert, "rb").read()
+    leaf, inter = cert_of(ca.leaf), cert_of(ca.inter)
+    failures = []
+
+    def work():
+        try:
+            for _ in range(40):
+                store = store_of(ca_cert)
+                store.add_crl(load_crl(FILETYPE_PEM, crl_pem))
+                store.set_flags(X509StoreFlags.CRL_CHECK)
+                server = crypto.load_certificate(FILETYPE_PEM, server_pem)
+                client = crypto.load_certificate(FILETYPE_PEM, client_pem)
+                X509StoreContext(store, server).verify_certificate()
+                err = verify_error(store, client)
+                assert err.args[0][0] == CERT_REVOKED
+                assert pem(err.certificate) == client_pem
+                chain = X509StoreContext(store_of(ca_cert), leaf,
+                                         [inter]).get_verified_chain()
+                assert len(chain) == 3
+                revoked = load_crl(FILETYPE_PEM, crl_pem).get_revoked()[0]
+                assert revoked.get_reason() == b"Key Compromise"
+            assert error_queue() == []
+        except BaseException as exc:       # reported by the main thread
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+
+
 # --------------------------------------------------- struct layouts --
 
 @pytest.mark.skipif(not _decls_pki.LP64, reason="offsets probed on LP64")
