@@ -28,8 +28,10 @@ these directives decide, at build time, how each one is documented.
 ``tests/test_docs.py``.
 """
 
+import builtins
 import fnmatch
 import importlib
+import re
 import inspect
 import types
 
@@ -152,6 +154,7 @@ class ApiDirective(_ModuleDirective):
     """``.. pyossl-api::`` -- see the module docstring."""
 
     has_content = True
+    option_spec = {"optional": directives.flag}
 
     def run(self):
         module = self.module()
@@ -160,13 +163,15 @@ class ApiDirective(_ModuleDirective):
         for name in (line.strip() for line in self.content):
             if not name:
                 continue
+            _listed(self.env, self.env.docname).add(
+                "%s.%s" % (module.__name__, name))
             obj = getattr(module, name, _MISSING)
             if obj is _MISSING:
                 missing.append(name)
                 continue
             documented.add(name)
             lines.extend(_rest_for(module, name, obj))
-        if missing:
+        if missing and "optional" not in self.options:
             _missing(self.env, self.env.docname).update(
                 "%s.%s" % (module.__name__, n) for n in missing)
             lines.extend([
@@ -196,6 +201,8 @@ class DataDirective(_ModuleDirective):
                              and n not in documented and n not in names)
             else:
                 names.append(word)
+        _listed(self.env, self.env.docname).update(
+            "%s.%s" % (module.__name__, n) for n in names)
         for name in names:
             if hasattr(module, name):
                 present.append(name)
@@ -272,6 +279,15 @@ def _missing(env, docname=None):
     return env.pyossl_missing.setdefault(docname, set())
 
 
+def _listed(env, docname=None):
+    """Names the pages list by hand: {docname: set("module.Name")}."""
+    if not hasattr(env, "pyossl_listed"):
+        env.pyossl_listed = {}
+    if docname is None:
+        return env.pyossl_listed
+    return env.pyossl_listed.setdefault(docname, set())
+
+
 def _report(app, exception):
     missing = sorted(set().union(*_missing(app.env).values()))
     if missing and exception is None:
@@ -281,12 +297,14 @@ def _report(app, exception):
 
 def _purge(app, env, docname):
     _missing(env).pop(docname, None)
+    _listed(env).pop(docname, None)
 
 
 def _merge(app, env, docnames, other):
     for docname in docnames:
-        if docname in _missing(other):
-            _missing(env)[docname] = _missing(other)[docname]
+        for table in (_missing, _listed):
+            if docname in table(other):
+                table(env)[docname] = table(other)[docname]
 
 
 class ExamplesDirective(SphinxDirective):
@@ -347,17 +365,28 @@ def _lookup(dotted):
     return _MISSING
 
 
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
 def _unwritten_reference(app, env, node, contnode):
     """Render a reference to an API name pyossl lacks as plain text.
 
-    The hand-written prose names pyOpenSSL's whole API; when a module does
-    not (yet) define a name, the reference is shown unlinked and the name
-    is reported at the end of the build, instead of failing it.  References
-    to objects that exist but are not documented still warn.
+    The hand-written pages name pyOpenSSL's whole API; when a module does
+    not (yet) define a name, such a reference is shown unlinked and the
+    name is reported at the end of the build, instead of failing it.  Only
+    references to names the pages list (``X509``, or a member of it such as
+    ``X509.sign``) are treated so, and only when the object really does not
+    exist: a reference to an object that exists but is not documented, or
+    to a name no page lists (a typo, ``OpenSSL.crypto.Error``), still
+    warns.  This also keeps docstrings that name constants of newer OpenSSL
+    releases (``TLS1_3_VERSION``) buildable against an older build.
     """
     if node.get("refdomain") != "py":
         return None
     target = node["reftarget"].lstrip(".~")
+    if not _IDENTIFIER.match(target) or \
+            hasattr(builtins, target.rsplit(".", 1)[-1]):
+        return None
     modname = node.get("py:module") or ""
     classname = node.get("py:class") or ""
     candidates = [target]
@@ -365,13 +394,18 @@ def _unwritten_reference(app, env, node, contnode):
         candidates.append("%s.%s" % (modname, target))
         if classname:
             candidates.append("%s.%s.%s" % (modname, classname, target))
-    ours = [c for c in candidates if c.startswith(_API_MODULES)]
+    listed = set().union(*_listed(env).values())
+    if target.startswith(_API_MODULES):
+        ours = [target] if ".".join(target.split(".")[:3]) in listed else []
+    else:
+        head = target.split(".")[0]
+        ours = ["%s.%s" % (modname, target)] if modname and \
+            "%s.%s" % (modname, head) in listed else []
     if not ours:
         return None
     if any(_lookup(c) is not _MISSING for c in candidates):
         return None
-    _missing(env, node.get("refdoc", "?")).add(
-        min(ours, key=len))
+    _missing(env, node.get("refdoc", "?")).add(min(ours, key=len))
     return contnode
 
 
