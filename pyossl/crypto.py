@@ -114,6 +114,33 @@ def _write_to_bio(writer, *args):
         return bio.data()
 
 
+# ---------------------------------------------------------------- handles --
+
+class _Handle(object):
+    """Copy/pickle behaviour shared by every wrapper of a C handle.
+
+    ``copy.copy`` gives a second wrapper around the *same* C object (as
+    pyOpenSSL's cffi-based objects do); the copy keeps the original alive,
+    so the handle is freed once, after both are gone.  Deep copies and
+    pickling are refused with ``TypeError``, as in pyOpenSSL.
+    """
+
+    def __copy__(self):
+        new = type(self).__new__(type(self))
+        state = new.__dict__
+        for key, value in self.__dict__.items():
+            if key not in ("_finalizers", "_depends_on"):
+                state[key] = value
+        state["_depends_on"] = [self]
+        return new
+
+    def __deepcopy__(self, memo):
+        raise TypeError("cannot deep-copy %s objects" % type(self).__name__)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("cannot pickle %s objects" % type(self).__name__)
+
+
 # ------------------------------------------------------------- ref counts --
 
 _X509_up_ref = lib.X509_up_ref
@@ -207,7 +234,7 @@ def _int_to_asn1_integer(value):
 
 # ------------------------------------------------------------------- PKey --
 
-class PKey(object):
+class PKey(_Handle):
     """A class representing a DSA or RSA public key or key pair.
 
     A new ``PKey`` is empty; fill it with :meth:`generate_key`.
@@ -477,7 +504,7 @@ def get_elliptic_curve(name):
 _MBSTRING_UTF8 = lib.MBSTRING_UTF8
 
 
-class X509Name(object):
+class X509Name(_Handle):
     """An X.509 Distinguished Name.
 
     :ivar countryName: The country of the entity.
@@ -695,7 +722,7 @@ X509NameType = X509Name
 _X509V3_CTX_SIZE = 256
 
 
-class X509Extension(object):
+class X509Extension(_Handle):
     """An X.509 v3 certificate extension."""
 
     def __init__(self, type_name, critical, value, subject=None, issuer=None):
@@ -831,7 +858,7 @@ _GENERAL_NAME_D_OFFSET = sizeof(c_void_p)
 
 # -------------------------------------------------------------------- X509 --
 
-class X509(object):
+class X509(_Handle):
     """An X.509 certificate."""
 
     def __init__(self):
@@ -1224,7 +1251,7 @@ def _check_signing_key(pkey):
 
 # ----------------------------------------------------------------- X509Req --
 
-class X509Req(object):
+class X509Req(_Handle):
     """An X.509 certificate signing requests."""
 
     def __init__(self):
