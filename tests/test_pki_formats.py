@@ -325,6 +325,87 @@ def test_export_round_trip(pki, server, ca_cert):
         assert back.get_friendlyname() == b"round trip"
 
 
+def openssl_pkcs12(data, tmp_path, *args):
+    path = tmp_path / "in.p12"
+    path.write_bytes(data)
+    return run_openssl("pkcs12", "-in", path, "-nodes", *args).replace(
+        b"\r\n", b"\n")
+
+
+def test_export_passphrase_variants_read_by_openssl(pki, server, ca_cert,
+                                                    tmp_path):
+    cert, key = server
+    p12 = PKCS12()
+    p12.set_certificate(cert)
+    p12.set_privatekey(key)
+    p12.set_ca_certificates([ca_cert])
+    for data in (p12.export(), p12.export(None, 3, 2),
+                 p12.export(b"", iter=2, maciter=0)):
+        out = openssl_pkcs12(data, tmp_path, "-passin", "pass:")
+        assert pem(cert) in out and pem(ca_cert) in out
+        for passphrase in (None, b""):
+            back = load_pkcs12(data, passphrase)
+            assert pem(back.get_certificate()) == pem(cert)
+    with pytest.warns(DeprecationWarning):
+        data = p12.export("text pass")
+    assert pem(cert) in openssl_pkcs12(data, tmp_path, "-passin",
+                                       "pass:text pass")
+
+
+def test_export_without_mac(server, tmp_path):
+    cert, key = server
+    p12 = PKCS12()
+    p12.set_certificate(cert)
+    p12.set_privatekey(key)
+    data = p12.export(b"Lake Michigan", iter=2, maciter=-1)
+    out = openssl_pkcs12(data, tmp_path, "-passin", "pass:Lake Michigan",
+                         "-nomacver")
+    assert pem(cert) in out
+    try:
+        back = load_pkcs12(data, b"Lake Michigan")
+    except Error:
+        pass                # some versions refuse a file without a MAC
+    else:
+        assert pem(back.get_certificate()) == pem(cert)
+
+
+def test_friendly_names_round_trip(server):
+    cert, key = server
+    p12 = PKCS12()
+    p12.set_certificate(cert)
+    p12.set_privatekey(key)
+    names = [b"Serverlicious", None, b"###"]
+    if GEN >= 1:            # 1.0.2 stores the bytes as Latin-1 characters
+        names.append(u"\u00e9t\u00e9".encode("utf-8"))
+    for name in names:
+        p12.set_friendlyname(name)
+        assert p12.get_friendlyname() == name
+        back = load_pkcs12(p12.export(b"pw", iter=2, maciter=3), b"pw")
+        assert back.get_friendlyname() == name
+
+
+def test_key_only_and_cert_only(server):
+    cert, key = server
+    for setter, value in (("set_privatekey", key), ("set_certificate", cert)):
+        p12 = PKCS12()
+        getattr(p12, setter)(value)
+        try:
+            data = p12.export(b"blah", iter=2, maciter=3)
+        except Error:
+            continue        # "invalid null argument" on some versions
+        back = load_pkcs12(data, b"blah")
+        found = [back.get_privatekey(), back.get_certificate()] + list(
+            back.get_ca_certificates() or ())
+        assert any(x is not None for x in found)
+
+
+def test_garbage_error_shape():
+    with pytest.raises(Error) as info:
+        load_pkcs12(b"fruit loops", b"whatever")
+    assert info.value.args[0][0][0] == "asn1 encoding routines"
+    assert len(info.value.args[0][0]) == 3
+
+
 def test_export_only_cas(ca_cert):
     p12 = PKCS12()
     p12.set_ca_certificates([ca_cert])
