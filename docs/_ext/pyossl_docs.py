@@ -311,10 +311,12 @@ class ExamplesDirective(SphinxDirective):
     """``.. pyossl-examples::`` -- one section per ``examples/*.py``.
 
     The title is the first line of the script's docstring, the text the
-    rest of it, followed by the whole script.
+    rest of it, followed by the script's code.  The content, if any, lists
+    file names to show first; the other scripts follow in name order.
+    Files whose names start with ``_`` are skipped.
     """
 
-    has_content = False
+    has_content = True
 
     def run(self):
         import ast
@@ -322,10 +324,20 @@ class ExamplesDirective(SphinxDirective):
         import os
         folder = os.path.join(os.path.dirname(self.env.srcdir), "examples")
         lines = []
-        for path in sorted(glob.glob(os.path.join(folder, "*.py"))):
+        first = [line.strip() for line in self.content if line.strip()]
+        paths = sorted(glob.glob(os.path.join(folder, "*.py")),
+                       key=lambda p: (
+                           first.index(os.path.basename(p))
+                           if os.path.basename(p) in first else len(first),
+                           os.path.basename(p)))
+        for path in paths:
+            if os.path.basename(path).startswith("_"):
+                continue
             self.env.note_dependency(path)
             with open(path, encoding="utf-8") as f:
-                doc = ast.get_docstring(ast.parse(f.read())) or ""
+                tree = ast.parse(f.read())
+            doc = ast.get_docstring(tree) or ""
+            code_from = tree.body[0].end_lineno + 1 if doc else 1
             name = os.path.basename(path)
             title, _, rest = doc.partition("\n")
             title = "``%s``: %s" % (name, title.strip().rstrip("."))
@@ -334,7 +346,8 @@ class ExamplesDirective(SphinxDirective):
             rel = os.path.relpath(path, os.path.dirname(
                 self.env.doc2path(self.env.docname)))
             lines += [".. literalinclude:: %s" % rel.replace(os.sep, "/"),
-                      "   :language: python", ""]
+                      "   :language: python",
+                      "   :lines: %d-" % code_from, ""]
         container = nodes.section()
         content = StringList()
         source = self.get_source_info()[0]
