@@ -130,6 +130,11 @@ def _export_prefixed(prefix, c_prefix):
 __all__ += _export_prefixed("OP_", "SSL_OP_")
 # MODE_*: the same for modes.
 __all__ += _export_prefixed("MODE_", "SSL_MODE_")
+# The 0.14 documentation names MODE_NO_COMPRESSION "for set_mode() to
+# disable compression".  OpenSSL has no such mode: pyossl gives it a bit no
+# OpenSSL mode uses, and Context.set_mode() turns it into OP_NO_COMPRESSION.
+MODE_NO_COMPRESSION = 0x40000000
+__all__.append("MODE_NO_COMPRESSION")
 if getattr(_lib, "TLS1_3_VERSION", None) is not None:
     TLS1_3_VERSION = _lib.TLS1_3_VERSION
     __all__.append("TLS1_3_VERSION")
@@ -1098,7 +1103,11 @@ class Context(object):
         """
         if not isinstance(mode, int):
             raise TypeError("mode must be an integer")
-        return _lib.SSL_CTX_set_mode(self._context, mode)
+        extra = mode & MODE_NO_COMPRESSION
+        if extra:
+            _lib.SSL_CTX_set_options(self._context, _lib.SSL_OP_NO_COMPRESSION)
+            mode &= ~MODE_NO_COMPRESSION
+        return _lib.SSL_CTX_set_mode(self._context, mode) | extra
 
     # -- callbacks --------------------------------------------------------
 
@@ -1321,6 +1330,9 @@ class Connection(object):
         _util.own(self, ssl, _lib.SSL_free, "_ssl")
         _lib.SSL_set_mode(ssl, _lib.SSL_MODE_AUTO_RETRY)
         self._context = context
+        # Callbacks registered with the first context stay in force after
+        # set_context (OpenSSL keeps it as the session context).
+        self._initial_context = context
         self._app_data = None
         self._verify_callback = context._verify_callback
         _connections[ssl] = self
@@ -1342,7 +1354,8 @@ class Connection(object):
                 _raise_error_queue()
 
     def __getattr__(self, name):
-        """Look up unknown attributes on the wrapped socket."""
+        """Look up unknown attributes on the wrapped socket (as pyOpenSSL
+        does); :data:`AttributeError` on a memory-BIO connection."""
         sock = self.__dict__.get("_socket")
         if sock is None or name.startswith("__"):
             raise AttributeError("'%s' object has no attribute '%s'" % (
@@ -2107,5 +2120,45 @@ class Connection(object):
             return b""
         return string_at(data.value, length.value)
 
+
+def _socket_method(name, doc):
+    """A documented class attribute that delegates to the socket.
+
+    It is a property so that, like pyOpenSSL's ``__getattr__`` delegation,
+    a memory-BIO connection has no such attribute (``hasattr`` is false).
+    """
+    def get(self):
+        sock = self._socket
+        if sock is None:
+            raise AttributeError("'%s' object has no attribute '%s'" % (
+                type(self).__name__, name))
+        return getattr(sock, name)
+    return property(get, doc=doc)
+
+
+for _name, _doc in [
+        ("bind", "Call the ``bind`` method of the underlying socket."),
+        ("close", "Call the ``close`` method of the underlying socket.  "
+                  "For a TLS closure, call :meth:`Connection.shutdown` "
+                  "first."),
+        ("fileno", "Call the ``fileno`` method of the underlying socket."),
+        ("getpeername", "Call the ``getpeername`` method of the underlying "
+                        "socket."),
+        ("getsockname", "Call the ``getsockname`` method of the underlying "
+                        "socket."),
+        ("getsockopt", "Call the ``getsockopt`` method of the underlying "
+                       "socket."),
+        ("listen", "Call the ``listen`` method of the underlying socket."),
+        ("setblocking", "Call the ``setblocking`` method of the underlying "
+                        "socket."),
+        ("setsockopt", "Call the ``setsockopt`` method of the underlying "
+                       "socket."),
+        ("settimeout", "Call the ``settimeout`` method of the underlying "
+                       "socket (a socket with a timeout is non-blocking "
+                       "underneath: expect :exc:`WantReadError`)."),
+        ("gettimeout", "Call the ``gettimeout`` method of the underlying "
+                       "socket.")]:
+    setattr(Connection, _name, _socket_method(_name, _doc))
+del _name, _doc
 
 ConnectionType = Connection

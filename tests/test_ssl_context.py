@@ -104,6 +104,12 @@ def test_set_mode_returns_new_mask():
     assert mode & SSL.MODE_ENABLE_PARTIAL_WRITE     # set by Context()
 
 
+def test_mode_no_compression_sets_the_option():
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    assert ctx.set_mode(SSL.MODE_NO_COMPRESSION) & SSL.MODE_NO_COMPRESSION
+    assert ctx.set_options(0) & SSL.OP_NO_COMPRESSION
+
+
 @pytest.mark.parametrize("meth", ["set_options", "set_mode", "set_timeout",
                                   "set_verify_depth",
                                   "set_session_cache_mode"])

@@ -302,6 +302,10 @@ def test_memory_connection_has_no_socket(pki):
     conn = SSL.Connection(client_context(pki), None)
     with pytest.raises(AttributeError):
         conn.getpeername()
+    for name in ("bind", "close", "fileno", "listen", "setblocking",
+                 "getsockname", "getsockopt", "setsockopt", "settimeout"):
+        assert hasattr(SSL.Connection, name)     # documented
+        assert not hasattr(conn, name)           # but no socket here
     with pytest.raises(NotImplementedError):
         conn.makefile()
     with pytest.raises(TypeError):
