@@ -5,6 +5,41 @@ pyOpenSSL 16.1's ``OpenSSL.crypto`` over ctypes.  Every C handle has one
 Python owner (see :func:`pyossl._util.own`); objects that borrow a C
 pointer (an :class:`X509Name` from :meth:`X509.get_subject`) keep their
 owner alive.
+
+Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
+
+* A wrong *kind* of object (e.g. ``X509Name("x")``, ``set_pubkey(None)``,
+  ``verify(None, ...)``) raises ``TypeError`` where pyOpenSSL leaked an
+  ``AttributeError`` from cffi.
+* ``load_privatekey`` of an encrypted PEM without a passphrase raises
+  :class:`Error`; it never falls back to prompting on the terminal.
+* ``PKey.generate_key`` raises ``ValueError`` for ``bits <= 0`` (or too
+  large for a C ``int``) for DSA as well as RSA, and reports an unsupported
+  *type* (``Error``) before looking at *bits*.  Keys are generated through
+  ``EVP_PKEY_keygen`` on every version (no deprecated ``RSA_*``/``DSA_*``).
+* ``dump_privatekey(FILETYPE_TEXT, key)`` prints any key type (OpenSSL's
+  ``EVP_PKEY_print_private``; the text differs slightly between OpenSSL
+  versions); a public-only key raises :class:`Error` before OpenSSL is
+  asked to write a private key.
+* ``crypto.sign`` with a public-only or empty key raises :class:`Error`
+  without calling OpenSSL (1.0.2 would dereference the missing private part).
+* ``X509.set_serial_number`` with a negative number raises :class:`Error`
+  carrying a message (pyOpenSSL's ``Error([])`` came from an accident).
+* The :class:`X509Name` returned by ``get_subject``/``get_issuer`` follows
+  the certificate: after ``set_subject``/``set_issuer`` it shows the new name
+  (pyOpenSSL later made such views unusable to avoid a use-after-free).
+* Name attribute values are stored with their full length, so a NUL byte no
+  longer truncates them.
+* Digest and cipher names may be ``str`` or ``bytes``.
+* ``copy.copy`` of any object gives a second wrapper of the same C object
+  (kept alive by the copy); ``copy.deepcopy`` and ``pickle`` raise
+  ``TypeError``.
+* ``X509Req.get_extensions`` returns independent copies (16.1 returned
+  pointers into a stack it leaked).
+* ``get_elliptic_curves`` returns a new set each time (of the same cached
+  curve objects).
+* pyOpenSSL 16.1 changed the process-wide ASN.1 string mask at import; pyossl
+  does not (OpenSSL's default already stores names set here as UTF8String).
 """
 
 import datetime
@@ -1716,8 +1751,12 @@ def sign(pkey, data, digest):
     data = text_to_bytes_and_warn("data", data)
     if not isinstance(data, bytes):
         raise TypeError("data must be bytes")
-    _check_signing_key(pkey)
+    if not isinstance(pkey, PKey):
+        raise TypeError("pkey must be a PKey instance")
     md = _digest_by_name(digest)
+    if pkey._only_public or not pkey._initialized:
+        # OpenSSL 1.0.2 would dereference the missing private part.
+        raise Error([("crypto", "sign", "the key has no private part")])
     length = lib.EVP_PKEY_size(pkey._pkey)
     _openssl_assert(length > 0)
     buf = create_string_buffer(length)

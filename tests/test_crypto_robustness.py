@@ -72,7 +72,7 @@ def test_everything_on_an_empty_key(key):
     assert attempt(crypto.dump_privatekey, FILETYPE_PEM, empty) is Error
     assert attempt(crypto.dump_privatekey, FILETYPE_ASN1, empty) is Error
     assert attempt(crypto.dump_publickey, FILETYPE_PEM, empty) is Error
-    assert attempt(crypto.sign, empty, b"x", "sha256") is ValueError
+    assert attempt(crypto.sign, empty, b"x", "sha256") is Error
     cert = X509()
     assert attempt(cert.set_pubkey, empty) is Error
     req = X509Req()

@@ -516,8 +516,10 @@ def test_sign_verify_bad_arguments(key, cert):
         crypto.verify(cert, b"sig", b"data", "no-digest")
     with pytest.raises(TypeError):
         crypto.sign(None, b"data", "sha256")
-    with pytest.raises(ValueError):
+    with pytest.raises(Error):
         crypto.sign(cert.get_pubkey(), b"data", "sha256")
+    with pytest.raises(Error):
+        crypto.sign(PKey(), b"data", "sha256")
     with pytest.raises(TypeError):
         crypto.sign(key, 12, "sha256")
     with pytest.raises(TypeError):
