@@ -9,10 +9,11 @@ The callback prototypes used by :mod:`pyossl.SSL` are defined here too, next
 to the functions that take them.
 """
 
-from ctypes import (CFUNCTYPE, c_char_p, c_double, c_int, c_long, c_size_t,  # noqa: F401
-                    c_uint, c_uint64, c_ulong, c_void_p)
+from ctypes import (CFUNCTYPE, c_char_p, c_double, c_int, c_long,
+                    c_size_t, c_uint, c_uint64, c_ulong, c_void_p)
 
-from ._declare import ALL, G102, G11, G3, NEW, OLD, PRE3, V3, Const, Fn, Macro  # noqa: F401
+from ._declare import G11, NEW, OLD, PRE3, V3, Const, Fn, Macro
+from ._declare import G102, G3
 
 # --------------------------------------------------------------- callbacks --
 # int verify_callback(int preverify_ok, X509_STORE_CTX *ctx)
@@ -167,7 +168,8 @@ DECLARATIONS = [
           _ctrl("SSL_CTX_ctrl", SSL_CTRL_GET_SESS_CACHE_MODE, 0)),
     Macro("SSL_CTX_add_extra_chain_cert",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_EXTRA_CHAIN_CERT)),
-    Macro("SSL_CTX_set_tmp_dh", _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_DH)),
+    Macro("SSL_CTX_set_tmp_dh",
+          _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_DH)),
     Macro("SSL_CTX_set_tmp_ecdh",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_ECDH)),
     Macro("SSL_CTX_set1_groups_list",

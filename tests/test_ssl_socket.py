@@ -296,3 +296,57 @@ def test_many_connections_from_many_threads(pki):
         t.join(60)
         assert not t.is_alive()
     assert errors == []
+
+
+def test_callbacks_over_sockets(pki):
+    """verify, SNI, ALPN and info callbacks driven by a socket handshake."""
+    other = server_context(pki, cert=pki.other_server_cert,
+                           key=pki.other_server_key)
+    events = []
+    sctx = server_context(pki)
+    sctx.set_tlsext_servername_callback(
+        lambda conn: events.append(("sni", conn.get_servername())))
+    sctx.set_alpn_select_callback(
+        lambda conn, offered: events.append(("alpn", offered)) or b"h2")
+    sctx.set_info_callback(lambda conn, where, ret: None)
+    cctx = client_context(
+        pki, callback=lambda c, x, e, d, ok: events.append(("verify", d))
+        or ok)
+    cctx.set_alpn_protos([b"h2", b"http/1.1"])
+    ssock, csock = socket_pair()
+    try:
+        server = SSL.Connection(sctx, ssock)
+        server.set_accept_state()
+        client = SSL.Connection(cctx, csock)
+        client.set_connect_state()
+        client.set_tlsext_host_name(b"localhost")
+        thread, result = run_in_thread(server.do_handshake)
+        client.do_handshake()
+        finish(thread, result)
+        assert ("sni", b"localhost") in events
+        assert ("alpn", [b"h2", b"http/1.1"]) in events
+        assert ("verify", 0) in events and ("verify", 1) in events
+        assert client.get_alpn_proto_negotiated() == b"h2"
+        assert other.get_app_data() is None
+    finally:
+        ssock.close()
+        csock.close()
+
+
+def test_verify_rejection_over_sockets(pki):
+    ssock, csock = socket_pair()
+    try:
+        server = SSL.Connection(server_context(pki), ssock)
+        server.set_accept_state()
+        client = SSL.Connection(
+            client_context(pki, callback=lambda *args: False), csock)
+        client.set_connect_state()
+        thread, result = run_in_thread(server.do_handshake)
+        with pytest.raises(SSL.Error):
+            client.do_handshake()
+        csock.close()
+        with pytest.raises(SSL.Error):
+            finish(thread, result)
+    finally:
+        ssock.close()
+        csock.close()
