@@ -43,6 +43,7 @@ Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
 """
 
 import datetime
+import operator
 from base64 import b16encode
 from ctypes import (byref, c_int, c_long, c_uint, c_void_p, cast,
                     create_string_buffer, memmove, sizeof, string_at)
@@ -539,6 +540,16 @@ def get_elliptic_curve(name):
 _MBSTRING_UTF8 = lib.MBSTRING_UTF8
 
 
+def _name_comparison(op):
+    """A rich comparison of two names by ``X509_NAME_cmp``."""
+    def compare(self, other):
+        if not isinstance(other, X509Name):
+            return NotImplemented
+        return op(lib.X509_NAME_cmp(self._name, other._name), 0)
+    compare.__name__ = "__%s__" % op.__name__
+    return compare
+
+
 class X509Name(_Handle):
     """An X.509 Distinguished Name.
 
@@ -676,23 +687,13 @@ class X509Name(_Handle):
         finally:
             lib.OPENSSL_free(out.value)
 
-    def _cmp(op):
-        def f(self, other):
-            if not isinstance(other, X509Name):
-                return NotImplemented
-            result = lib.X509_NAME_cmp(self._name, other._name)
-            return op(result, 0)
-        return f
-
-    import operator as _op
-    __eq__ = _cmp(_op.eq)
-    __ne__ = _cmp(_op.ne)
-    __lt__ = _cmp(_op.lt)
-    __le__ = _cmp(_op.le)
-    __gt__ = _cmp(_op.gt)
-    __ge__ = _cmp(_op.ge)
-    __hash__ = None
-    del _op, _cmp
+    __eq__ = _name_comparison(operator.eq)
+    __ne__ = _name_comparison(operator.ne)
+    __lt__ = _name_comparison(operator.lt)
+    __le__ = _name_comparison(operator.le)
+    __gt__ = _name_comparison(operator.gt)
+    __ge__ = _name_comparison(operator.ge)
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable
 
     def __repr__(self):
         """String representation of an X509Name"""

@@ -6,12 +6,12 @@ import weakref
 
 import pytest
 
-from conftest import GEN, requires_cli, run_openssl
+from conftest import requires_cli, run_openssl
 from pyossl import crypto
 from pyossl._util import lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            TYPE_RSA, Error, PKey, X509, X509Extension,
-                           X509Name, dump_certificate, load_certificate,
+                           dump_certificate, load_certificate,
                            load_privatekey)
 
 
