@@ -13,9 +13,9 @@ from ctypes import byref, c_int, c_void_p, string_at
 
 from ._util import (MemBIO, clear_error_queue, error_queue, keep, lib, own,
                     path_bytes, text, text_to_bytes_and_warn)
-from .crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, PKey, X509,
-                     X509Name, Error, _check_signing_key, _digest_by_name,
-                     _get_asn1_time, _openssl_assert, _raise_current_error, _set_asn1_time,
+from .crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error, PKey,
+                     X509, X509Name, _digest_by_name, _get_asn1_time,
+                     _openssl_assert, _raise_current_error, _set_asn1_time,
                      _x509_new_ref)
 
 __all__ = [
@@ -40,7 +40,6 @@ _sk_free = lib.sk_free
 _sk_pop_free = lib.sk_pop_free
 _X509_free = lib.X509_free
 _X509_FREE_ADDR = ctypes.cast(lib.X509_free, c_void_p).value
-_EVP_get_digestbyname = lib.EVP_get_digestbyname
 
 
 def _pop_free_x509_stack(stack):
@@ -67,6 +66,14 @@ def _digest(digest):
     if isinstance(digest, bytes) and b"\0" in digest:
         raise ValueError("No such digest method")
     return _digest_by_name(digest)
+
+
+def _check_private(pkey):
+    """Refuse a public-only key before OpenSSL signs with it (1.0.2 would
+    crash).  An uninitialised :class:`PKey` is left to OpenSSL, which
+    fails cleanly (:class:`Error`, as in pyOpenSSL)."""
+    if pkey._only_public:
+        raise ValueError("Key only has public part")
 
 
 def _as_buffer(buffer):
@@ -829,7 +836,7 @@ class CRL(object):
             raise TypeError("issuer_cert must be an X509 instance")
         if not isinstance(issuer_key, PKey):
             raise TypeError("issuer_key must be a PKey instance")
-        _check_signing_key(issuer_key)
+        _check_private(issuer_key)
         md = _digest(digest)
         self._sign(issuer_cert, issuer_key, md)
 
@@ -873,7 +880,7 @@ class CRL(object):
                 "type argument must be FILETYPE_PEM, FILETYPE_ASN1, or "
                 "FILETYPE_TEXT")
         _check_int(days, "days", _C_LONG_MIN // 86400, _C_LONG_MAX // 86400)
-        _check_signing_key(key)
+        _check_private(key)
         if digest is _UNSPECIFIED:
             warnings.warn(
                 "The default message digest (md5) is deprecated.  "

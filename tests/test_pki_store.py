@@ -520,8 +520,12 @@ def test_export_with_public_only_key(ca_cert):
         CRL().export(ca_cert, public, digest=b"sha256")
     with pytest.raises(ValueError):
         CRL().sign(ca_cert, public, b"sha256")
-    with pytest.raises(ValueError):
+    with pytest.raises(Error):
         CRL().export(ca_cert, PKey(), digest=b"sha256")
+    with pytest.raises(Error):
+        CRL().export(X509(), PKey(), digest=b"sha256")
+    with pytest.raises(Error):
+        CRL().sign(ca_cert, PKey(), b"sha256")
 
 
 def test_sign_checks_arguments(ca_cert, ca_key):
