@@ -13,21 +13,26 @@ Run: ``python3 examples/asyncio_membio.py``
 
 import asyncio
 import sys
+from typing import Any, Callable, List, TypeVar
 
-from pyossl import SSL
+from pyossl import SSL, crypto
 
 from make_ca import issue, make_ca
+
+
+T = TypeVar("T")
 
 
 class TLSStream(object):
     """TLS over an ``asyncio`` (reader, writer) pair, via memory BIOs."""
 
-    def __init__(self, conn, reader, writer):
+    def __init__(self, conn: SSL.Connection, reader: asyncio.StreamReader,
+                 writer: asyncio.StreamWriter) -> None:
         self.conn = conn
         self.reader = reader
         self.writer = writer
 
-    async def _flush(self):
+    async def _flush(self) -> None:
         """Send whatever TLS records the connection has produced."""
         while True:
             try:
@@ -37,7 +42,7 @@ class TLSStream(object):
             self.writer.write(data)
         await self.writer.drain()
 
-    async def _feed(self):
+    async def _feed(self) -> None:
         """Give the connection the next bytes from the network."""
         data = await asyncio.wait_for(self.reader.read(65536), 10)
         if data:
@@ -45,7 +50,7 @@ class TLSStream(object):
         else:
             self.conn.bio_shutdown()           # the peer closed the socket
 
-    async def _retry(self, operation, *args):
+    async def _retry(self, operation: Callable[..., T], *args: Any) -> T:
         """Run *operation* until it stops asking for more network data."""
         while True:
             try:
@@ -57,20 +62,20 @@ class TLSStream(object):
                 await self._flush()
                 return result
 
-    async def handshake(self):
+    async def handshake(self) -> None:
         await self._retry(self.conn.do_handshake)
 
-    async def send(self, data):
+    async def send(self, data: bytes) -> None:
         await self._retry(self.conn.sendall, data)
 
-    async def recv(self, size=65536):
+    async def recv(self, size: int = 65536) -> bytes:
         """Decrypted bytes; ``b""`` once the peer has closed TLS."""
         try:
             return await self._retry(self.conn.recv, size)
         except SSL.ZeroReturnError:
             return b""
 
-    async def close(self):
+    async def close(self) -> None:
         """Close TLS cleanly (both close_notify alerts), then the socket."""
         done = self.conn.shutdown()            # queue our close_notify
         await self._flush()
@@ -81,7 +86,9 @@ class TLSStream(object):
         await self.writer.wait_closed()
 
 
-async def serve_client(ctx, reader, writer, finished):
+async def serve_client(ctx: SSL.Context, reader: asyncio.StreamReader,
+                       writer: asyncio.StreamWriter,
+                       finished: "asyncio.Future[str]") -> None:
     """Answer each line in upper case until the client closes."""
     try:
         conn = SSL.Connection(ctx, None)
@@ -103,7 +110,7 @@ async def serve_client(ctx, reader, writer, finished):
         finished.set_exception(exc)
 
 
-async def run_client(port, ca_cert):
+async def run_client(port: int, ca_cert: crypto.X509) -> List[bytes]:
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.get_cert_store().add_cert(ca_cert)
     ctx.set_verify(SSL.VERIFY_PEER, lambda conn, cert, err, depth, ok: ok)
@@ -115,7 +122,7 @@ async def run_client(port, ca_cert):
     await stream.handshake()
     print("client: handshake done, server is %s, cipher %s" % (
         conn.get_peer_certificate().get_subject().CN, conn.get_cipher_name()))
-    replies = []
+    replies: List[bytes] = []
     for line in (b"first line", b"second line", b"third line"):
         await stream.send(line + b"\n")
         reply = b""
@@ -127,13 +134,14 @@ async def run_client(port, ca_cert):
     return replies
 
 
-async def main_async():
+async def main_async() -> None:
     ca_cert, ca_key = make_ca()
     cert, key = issue(ca_cert, ca_key, "localhost", names=("DNS:localhost",))
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.use_certificate(cert)
     ctx.use_privatekey(key)
-    finished = asyncio.get_running_loop().create_future()
+    finished: "asyncio.Future[str]" = \
+        asyncio.get_running_loop().create_future()
     server = await asyncio.start_server(
         lambda r, w: serve_client(ctx, r, w, finished), "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
@@ -143,7 +151,7 @@ async def main_async():
     assert replies == [b"FIRST LINE\n", b"SECOND LINE\n", b"THIRD LINE\n"]
 
 
-def main():
+def main() -> int:
     asyncio.run(main_async())
     return 0
 

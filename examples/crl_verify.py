@@ -11,13 +11,15 @@ Run: ``python3 examples/crl_verify.py``
 """
 
 import sys
+from typing import Iterable, Optional
 
 from pyossl import crypto
 
 from make_ca import issue, make_ca
 
 
-def make_crl(ca_cert, ca_key, revoked_serials):
+def make_crl(ca_cert: crypto.X509, ca_key: crypto.PKey,
+             revoked_serials: Iterable[int]) -> bytes:
     """A CRL signed by the CA that revokes *revoked_serials*, as PEM."""
     crl = crypto.CRL()
     for serial in revoked_serials:
@@ -30,7 +32,7 @@ def make_crl(ca_cert, ca_key, revoked_serials):
                       digest=b"sha256")
 
 
-def check(store, cert):
+def check(store: crypto.X509Store, cert: crypto.X509) -> Optional[str]:
     """Return ``None`` if *cert* verifies, else OpenSSL's reason."""
     try:
         crypto.X509StoreContext(store, cert).verify_certificate()
@@ -40,7 +42,7 @@ def check(store, cert):
     return None
 
 
-def main():
+def main() -> int:
     ca_cert, ca_key = make_ca()
     good, _ = issue(ca_cert, ca_key, "good.example",
                     names=("DNS:good.example",))

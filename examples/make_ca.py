@@ -13,21 +13,22 @@ Run: ``python3 examples/make_ca.py [FOLDER]``
 
 import os
 import sys
+from typing import List, Sequence, Tuple
 
 from pyossl import crypto
 
 DAY = 24 * 60 * 60
-_serial = [1000]
+_serial: List[int] = [1000]
 
 
-def new_key(bits=2048):
+def new_key(bits: int = 2048) -> crypto.PKey:
     """A fresh RSA key."""
     key = crypto.PKey()
     key.generate_key(crypto.TYPE_RSA, bits)
     return key
 
 
-def _new_cert(common_name, key, days):
+def _new_cert(common_name: str, key: crypto.PKey, days: int) -> crypto.X509:
     cert = crypto.X509()
     cert.set_version(2)                          # X.509 v3
     _serial[0] += 1
@@ -40,7 +41,8 @@ def _new_cert(common_name, key, days):
     return cert
 
 
-def make_ca(common_name="pyossl example CA", days=3650):
+def make_ca(common_name: str = "pyossl example CA",
+            days: int = 3650) -> Tuple[crypto.X509, crypto.PKey]:
     """A self-signed CA certificate and its key: ``(cert, key)``."""
     key = new_key()
     cert = _new_cert(common_name, key, days)
@@ -55,7 +57,9 @@ def make_ca(common_name="pyossl example CA", days=3650):
     return cert, key
 
 
-def issue(ca_cert, ca_key, common_name, server=True, names=(), days=825):
+def issue(ca_cert: crypto.X509, ca_key: crypto.PKey, common_name: str,
+          server: bool = True, names: Sequence[str] = (),
+          days: int = 825) -> Tuple[crypto.X509, crypto.PKey]:
     """A certificate signed by the CA, and its key: ``(cert, key)``.
 
     :param server: a TLS server certificate (else a client certificate).
@@ -81,7 +85,7 @@ def issue(ca_cert, ca_key, common_name, server=True, names=(), days=825):
     return cert, key
 
 
-def verify(ca_cert, cert):
+def verify(ca_cert: crypto.X509, cert: crypto.X509) -> None:
     """Raise :class:`~pyossl.crypto.X509StoreContextError` unless *cert*
     chains to *ca_cert*."""
     store = crypto.X509Store()
@@ -89,7 +93,8 @@ def verify(ca_cert, cert):
     crypto.X509StoreContext(store, cert).verify_certificate()
 
 
-def write_pem(folder, name, cert, key):
+def write_pem(folder: str, name: str, cert: crypto.X509,
+              key: crypto.PKey) -> None:
     """Write ``<name>.pem`` and ``<name>.key`` into *folder*."""
     with open(os.path.join(folder, name + ".pem"), "wb") as f:
         f.write(crypto.dump_certificate(crypto.FILETYPE_PEM, cert))
@@ -97,7 +102,7 @@ def write_pem(folder, name, cert, key):
         f.write(crypto.dump_privatekey(crypto.FILETYPE_PEM, key))
 
 
-def main(folder="."):
+def main(folder: str = ".") -> int:
     ca_cert, ca_key = make_ca()
     server_cert, server_key = issue(
         ca_cert, ca_key, "localhost",

@@ -22,11 +22,11 @@ from pyossl import crypto
 from make_ca import issue, make_ca
 
 
-def pem(cert):
+def pem(cert: crypto.X509) -> bytes:
     return crypto.dump_certificate(crypto.FILETYPE_PEM, cert)
 
 
-def main():
+def main() -> int:
     ca_cert, ca_key = make_ca()
     cert, key = issue(ca_cert, ca_key, "localhost", names=("DNS:localhost",))
 

@@ -14,8 +14,9 @@ Run: ``python3 examples/sni_server.py``
 import socket
 import sys
 import threading
+from typing import Dict, List, Optional, Tuple, Union
 
-from pyossl import SSL
+from pyossl import SSL, crypto
 
 from make_ca import issue, make_ca
 
@@ -23,7 +24,7 @@ DEFAULT = "default.example"
 HOSTS = ("alpha.example", "beta.example")
 
 
-def context_for(cert, key):
+def context_for(cert: crypto.X509, key: crypto.PKey) -> SSL.Context:
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.set_options(SSL.OP_NO_SSLv2 | SSL.OP_NO_SSLv3)
     ctx.use_certificate(cert)
@@ -31,18 +32,19 @@ def context_for(cert, key):
     return ctx
 
 
-def make_server_context(ca_cert, ca_key):
+def make_server_context(ca_cert: crypto.X509,
+                        ca_key: crypto.PKey) -> SSL.Context:
     """The default context, with a callback that switches by name."""
-    by_name = {}
+    by_name: Dict[bytes, SSL.Context] = {}
     for host in HOSTS:
         cert, key = issue(ca_cert, ca_key, host, names=("DNS:" + host,))
         by_name[host.encode("ascii")] = context_for(cert, key)
     cert, key = issue(ca_cert, ca_key, DEFAULT, names=("DNS:" + DEFAULT,))
     default = context_for(cert, key)
 
-    def pick_certificate(conn):
+    def pick_certificate(conn: SSL.Connection) -> None:
         name = conn.get_servername()          # bytes, or None without SNI
-        chosen = by_name.get(name)
+        chosen = by_name.get(name) if name is not None else None
         if chosen is not None:
             conn.set_context(chosen)
         # Otherwise keep the default context.  An exception raised here
@@ -52,7 +54,8 @@ def make_server_context(ca_cert, ca_key):
     return default
 
 
-def serve(listener, ctx, count, log):
+def serve(listener: socket.socket, ctx: SSL.Context, count: int,
+          log: List[Union[bytes, None, Exception]]) -> None:
     for _ in range(count):
         sock, _ = listener.accept()
         conn = SSL.Connection(ctx, sock)
@@ -68,7 +71,8 @@ def serve(listener, ctx, count, log):
             conn.close()
 
 
-def fetch_certificate_name(address, ca_cert, hostname):
+def fetch_certificate_name(address: Tuple[str, int], ca_cert: crypto.X509,
+                           hostname: Optional[str]) -> str:
     """Connect asking for *hostname*; return the CN the server presented."""
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.get_cert_store().add_cert(ca_cert)
@@ -92,7 +96,7 @@ def fetch_certificate_name(address, ca_cert, hostname):
     return common_name
 
 
-def main():
+def main() -> int:
     ca_cert, ca_key = make_ca()
     ctx = make_server_context(ca_cert, ca_key)
     listener = socket.socket()
@@ -100,7 +104,7 @@ def main():
     listener.listen(4)
     listener.settimeout(20)
     asked = ["beta.example", "alpha.example", None, "unknown.example"]
-    log = []
+    log: List[Union[bytes, None, Exception]] = []
     server = threading.Thread(target=serve, daemon=True,
                               args=(listener, ctx, len(asked), log))
     server.start()

@@ -16,13 +16,15 @@ import socket
 import sys
 import tempfile
 import threading
+from typing import List, Tuple
 
 from pyossl import SSL, crypto
 
 from make_ca import issue, make_ca
 
 
-def log_verification(conn, cert, errnum, depth, ok):
+def log_verification(conn: SSL.Connection, cert: crypto.X509, errnum: int,
+                     depth: int, ok: int) -> bool:
     """Verify callback: report each certificate OpenSSL checks.
 
     *ok* is OpenSSL's verdict; returning it keeps that verdict.
@@ -30,10 +32,11 @@ def log_verification(conn, cert, errnum, depth, ok):
     if not ok:
         print("  verify: depth %d %s: error %d" % (
             depth, cert.get_subject().CN, errnum))
-    return ok
+    return bool(ok)
 
 
-def server_context(cert, key, ca_file):
+def server_context(cert: crypto.X509, key: crypto.PKey,
+                   ca_file: bytes) -> SSL.Context:
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.set_options(SSL.OP_NO_SSLv2 | SSL.OP_NO_SSLv3)
     ctx.use_certificate(cert)
@@ -45,7 +48,8 @@ def server_context(cert, key, ca_file):
     return ctx
 
 
-def client_context(cert, key, ca_file):
+def client_context(cert: crypto.X509, key: crypto.PKey,
+                   ca_file: bytes) -> SSL.Context:
     ctx = SSL.Context(SSL.SSLv23_METHOD)
     ctx.set_options(SSL.OP_NO_SSLv2 | SSL.OP_NO_SSLv3)
     ctx.use_certificate(cert)
@@ -55,7 +59,8 @@ def client_context(cert, key, ca_file):
     return ctx
 
 
-def serve(listener, ctx, count, results):
+def serve(listener: socket.socket, ctx: SSL.Context, count: int,
+          results: List[str]) -> None:
     """Accept *count* connections; echo until each client closes."""
     for _ in range(count):
         sock, _ = listener.accept()
@@ -78,7 +83,7 @@ def serve(listener, ctx, count, results):
             conn.close()
 
 
-def names_in(cert):
+def names_in(cert: crypto.X509) -> List[str]:
     """The DNS names of the certificate's subjectAltName extension."""
     for i in range(cert.get_extension_count()):
         ext = cert.get_extension(i)
@@ -88,7 +93,8 @@ def names_in(cert):
     return []
 
 
-def connect(address, ctx, hostname):
+def connect(address: Tuple[str, int], ctx: SSL.Context,
+            hostname: str) -> SSL.Connection:
     sock = socket.create_connection(address, timeout=10)
     sock.settimeout(None)               # a Connection wants blocking I/O
     conn = SSL.Connection(ctx, sock)
@@ -105,7 +111,7 @@ def connect(address, ctx, hostname):
     return conn
 
 
-def main():
+def main() -> int:
     ca_cert, ca_key = make_ca()
     server_cert, server_key = issue(ca_cert, ca_key, "localhost",
                                     names=("DNS:localhost", "IP:127.0.0.1"))
@@ -124,7 +130,7 @@ def main():
         listener.bind(("127.0.0.1", 0))
         listener.listen(2)
         listener.settimeout(20)
-        results = []
+        results: List[str] = []
         server = threading.Thread(target=serve, daemon=True, args=(
             listener, server_context(server_cert, server_key, ca_file), 2,
             results))
