@@ -475,8 +475,8 @@ class _EllipticCurve(object):
     """A named elliptic curve known to OpenSSL.
 
     Instances come from :func:`get_elliptic_curves` and
-    :func:`get_elliptic_curve`; there is one object per curve, so ``==`` and
-    ``hash`` work by identity.
+    :func:`get_elliptic_curve`; they compare equal (and hash alike) when
+    they name the same curve.
 
     :ivar name: the curve's OpenSSL short name (``str``).
     """
@@ -499,6 +499,19 @@ class _EllipticCurve(object):
             lib.EC_get_builtin_curves(array, count)
             cls._curves = frozenset(cls._from_nid(c.nid) for c in array)
         return cls._curves
+
+    def __eq__(self, other):
+        if not isinstance(other, _EllipticCurve):
+            return NotImplemented
+        return self._nid == other._nid
+
+    def __ne__(self, other):
+        if not isinstance(other, _EllipticCurve):
+            return NotImplemented
+        return self._nid != other._nid
+
+    def __hash__(self):
+        return hash(self._nid)
 
     def __repr__(self):
         return "<Curve %r>" % (self.name,)

@@ -205,3 +205,10 @@ def test_many_attributes_round_trip():
         name.OU = "unit %d" % i
     assert name.OU == "unit 49"
     assert len(name.get_components()) == 1
+
+
+def test_der_encoding_matches_pyopenssl():
+    # the exact bytes pyOpenSSL's own test suite expects
+    name = new_name(C="US", CN="foo")
+    assert name.der() == (b"0\x1b1\x0b0\t\x06\x03U\x04\x06\x13\x02US1\x0c0\n"
+                          b"\x06\x03U\x04\x03\x0c\x03foo")
