@@ -145,9 +145,6 @@ DECLARATIONS = [
     Fn("X509_STORE_CTX_cleanup", None, [c_void_p]),
     Fn("X509_verify_cert", c_int, [c_void_p]),
     Fn("X509_verify_cert_error_string", c_char_p, [c_long]),
-    Fn("X509_STORE_CTX_get_error", c_int, [c_void_p]),
-    Fn("X509_STORE_CTX_get_error_depth", c_int, [c_void_p]),
-    Fn("X509_STORE_CTX_get_current_cert", c_void_p, [c_void_p]),
     Fn("X509_STORE_CTX_get1_chain", c_void_p, [c_void_p]),
     # X509_CRL --------------------------------------------------------------
     Fn("X509_CRL_new", c_void_p, []),
@@ -235,7 +232,6 @@ DECLARATIONS = [
     # 3.x: (ERR_R_UNSUPPORTED | ERR_RFLAG_COMMON), the reason an algorithm
     # that lives in a provider which is not loaded fails with
     Const.same("ERR_R_UNSUPPORTED", 268 | (0x2 << 18), V3),
-    Const.same("X509_V_OK", 0),
     Const.same("X509_V_FLAG_CRL_CHECK", 0x4),
     Const.same("X509_V_FLAG_CRL_CHECK_ALL", 0x8),
     Const.same("X509_V_FLAG_IGNORE_CRITICAL", 0x10),
@@ -256,9 +252,10 @@ DECLARATIONS = [
     Const.same("X509_R_CERT_ALREADY_IN_HASH_TABLE", 101, PRE3),
 ]
 
-# General symbols this area uses that crypto part 1 may declare as well.
-# Only those that no other section declares are added (same signatures), so
-# every name is still declared once.
+# General symbols (and the few verification ones the SSL area needs too)
+# that this area uses and other sections may declare as well.  Only those
+# that no other section declares are added (same signatures), so every name
+# is still declared once whichever section lands first.
 SHARED = [
     Fn("OBJ_obj2nid", c_int, [c_void_p]),
     Fn("OBJ_nid2sn", c_char_p, [c_int]),
@@ -281,6 +278,10 @@ SHARED = [
     Fn("BN_to_ASN1_INTEGER", c_void_p, [c_void_p, c_void_p]),
     Fn("EVP_PKEY_free", None, [c_void_p]),
     Fn("ERR_peek_last_error", c_ulong, []),
+    Fn("X509_STORE_CTX_get_error", c_int, [c_void_p]),
+    Fn("X509_STORE_CTX_get_error_depth", c_int, [c_void_p]),
+    Fn("X509_STORE_CTX_get_current_cert", c_void_p, [c_void_p]),
+    Const.same("X509_V_OK", 0),
 ]
 
 
@@ -289,8 +290,9 @@ def _not_declared_elsewhere(records):
     taken = set()
     for other in (_ffi_decls.CORE, _decls_crypto.DECLARATIONS,
                   _decls_ssl.DECLARATIONS):
-        taken.update(rec.name for rec in other if not isinstance(rec, Const))
-    return [rec for rec in records if rec.name not in taken]
+        taken.update((rec.name, isinstance(rec, Const)) for rec in other)
+    return [rec for rec in records
+            if (rec.name, isinstance(rec, Const)) not in taken]
 
 
 DECLARATIONS = _not_declared_elsewhere(SHARED) + DECLARATIONS

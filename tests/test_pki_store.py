@@ -256,6 +256,20 @@ def test_load_locations_bad_input(tmp_path):
         store.load_locations(b"a\0b")
 
 
+def test_store_view_of_an_ssl_context(pki, ca_cert):
+    """Context.get_cert_store() shares the context's store and keeps the
+    context alive."""
+    from pyossl import SSL
+    context = SSL.Context(SSL.SSLv23_METHOD)
+    store = context.get_cert_store()
+    assert isinstance(store, X509Store)
+    del context
+    gc.collect()
+    store.add_cert(ca_cert)
+    store.set_flags(0)
+    X509StoreContext(store, cert_of(pki.server_cert)).verify_certificate()
+
+
 # ------------------------------------------------- X509StoreContext --
 
 def test_context_rejects_bad_arguments(ca_cert):
