@@ -186,11 +186,13 @@ _EVP_PKEY_up_ref = lib.EVP_PKEY_up_ref
 def _x509_new_ref(ptr):
     """A new reference to the borrowed ``X509*`` *ptr* (the caller owns it).
 
-    1.1+: ``X509_up_ref``.  1.0.2: ``CRYPTO_add_lock`` on the struct's
-    ``references`` field, exactly what 1.0.2's own ``X509_up_ref``-free code
-    does internally (the field offset is verified at import by
+    1.1+: ``X509_up_ref``.  1.0.2 has no such function; there the count is
+    raised with ``CRYPTO_add_lock(&x->references, 1, CRYPTO_LOCK_X509)``,
+    which is what 1.0.2 itself does wherever it shares a certificate (the
+    field offset is verified at import by
     :func:`pyossl._decls_crypto.check_layouts`).  Either way the same
-    certificate object is shared, not copied.
+    certificate object is shared, not copied, so views and identity behave
+    alike on every version.
     """
     _X509_up_ref(ptr)
     return ptr
@@ -661,16 +663,16 @@ class X509Name(_Handle):
             raise TypeError("value must be str or bytes, not %s" % (
                 type(value).__name__,))
         ptr = self._name
-        # If there's an old entry, we remove it
-        for i in range(lib.X509_NAME_entry_count(ptr)):
-            entry = lib.X509_NAME_get_entry(ptr, i)
-            if lib.OBJ_obj2nid(lib.X509_NAME_ENTRY_get_object(entry)) == nid:
-                lib.X509_NAME_ENTRY_free(lib.X509_NAME_delete_entry(ptr, i))
-                break
-        # The explicit length keeps values with NUL bytes whole.
+        # The first old entry of this type is replaced; the new value goes
+        # last (as in pyOpenSSL).  It is added before the old one is removed
+        # so that a value OpenSSL refuses leaves the name unchanged.  The
+        # explicit length keeps values with NUL bytes whole.
+        old = lib.X509_NAME_get_index_by_NID(ptr, nid, -1)
         if not lib.X509_NAME_add_entry_by_NID(ptr, nid, _MBSTRING_UTF8, value,
                                               len(value), -1, 0):
             _raise_current_error()
+        if old >= 0:
+            lib.X509_NAME_ENTRY_free(lib.X509_NAME_delete_entry(ptr, old))
 
     def __getattr__(self, name):
         """Find attribute. An X509Name object has the following attributes:

@@ -99,6 +99,16 @@ def test_value_openssl_refuses():
     with pytest.raises(Error):
         name.C = "USA"      # countryName must be two characters
     assert name.C is None
+    name.C = "US"
+    with pytest.raises(Error):
+        name.C = "USA"
+    assert name.C == "US"   # unchanged after a refused value
+
+
+def test_replacing_moves_entry_last():
+    name = new_name(CN="a", O="b")
+    name.CN = "c"
+    assert name.get_components() == [(b"O", b"b"), (b"CN", b"c")]
 
 
 def test_setting_replaces_existing_entry():
