@@ -381,3 +381,19 @@ def test_pkey_new_ref(rsa_key):
     del other
     gc.collect()
     assert rsa_key.bits() == 2048 and rsa_key.check()
+
+
+@requires_cli()
+def test_traditional_encrypted_pem(tmp_path):
+    plain, enc = tmp_path / "k.pem", tmp_path / "kt.pem"
+    run_openssl("genpkey", "-algorithm", "RSA", "-pkeyopt",
+                "rsa_keygen_bits:2048", "-out", plain)
+    run_openssl("rsa", "-in", plain, "-aes128", "-traditional", "-passout",
+                "pass:abc", "-out", enc)
+    data = enc.read_bytes()
+    assert b"Proc-Type: 4,ENCRYPTED" in data
+    assert load_privatekey(FILETYPE_PEM, data, b"abc").bits() == 2048
+    assert load_privatekey(FILETYPE_PEM, data, lambda w: b"abc").check()
+    for wrong in (b"abd", None, lambda w: b""):
+        with pytest.raises(Error):
+            load_privatekey(FILETYPE_PEM, data, wrong)
