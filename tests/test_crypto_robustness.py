@@ -205,3 +205,29 @@ def test_cryptography_missing(monkeypatch, key):
         X509().to_cryptography()
     with pytest.raises(ImportError):
         PKey.from_cryptography_key(object())
+
+
+def test_new_refs_outlive_the_original(key):
+    cert = X509()
+    cert.get_subject().CN = "shared"
+    other_cert = X509._from_raw_x509_ptr(crypto._x509_new_ref(cert._x509))
+    other_key = PKey._from_raw_pkey_ptr(crypto._pkey_new_ref(key._pkey))
+    del cert
+    gc.collect()
+    assert other_cert.get_subject().CN == "shared"
+    assert other_key.bits() == 2048
+    other_cert.get_subject().O = "still shared"
+    assert other_cert.get_subject().O == "still shared"
+
+
+def test_many_new_refs_are_balanced():
+    cert = X509()
+    wrappers = [X509._from_raw_x509_ptr(crypto._x509_new_ref(cert._x509))
+                for _ in range(100)]
+    del cert
+    gc.collect()
+    for w in wrappers[:-1]:
+        w.get_subject().CN = "x"
+    del wrappers[:-1]
+    gc.collect()
+    assert wrappers[0].get_subject().CN == "x"
