@@ -240,11 +240,10 @@ DECLARATIONS = [
     Const.same("X509_V_FLAG_POLICY_CHECK", 0x80),
     Const.same("X509_V_FLAG_EXPLICIT_POLICY", 0x100),
     Const.same("X509_V_FLAG_INHIBIT_MAP", 0x400),
-    # "does nothing" since 1.1.0 (the behaviour is always on) but still
-    # defined with its old value in 1.1.x and 3.x headers
+    # still defined with this value in the 1.1.x and 3.x headers
     Const.same("X509_V_FLAG_NOTIFY_POLICY", 0x800),
     Const.same("X509_V_FLAG_CHECK_SS_SIGNATURE", 0x4000),
-    # 1.1.0 made it 0 ("deprecated"): setting it is a no-op there
+    # 1.1.0 removed the issuer-check callback and made the flag 0
     Const("X509_V_FLAG_CB_ISSUER_CHECK", {G102: 0x1, G11: 0x0, G3: 0x0}),
     # before 1.1.0i, adding a certificate already in a store failed with
     # this (ERR_LIB_X509, X509_R_CERT_ALREADY_IN_HASH_TABLE)

@@ -324,11 +324,12 @@ class X509StoreFlags(object):
     See `OpenSSL Verification Flags`_ for details.  Each value is the one
     the loaded OpenSSL defines:
 
-    * ``CB_ISSUER_CHECK`` is ``0x1`` on OpenSSL 1.0.2; OpenSSL 1.1.0 turned
-      it into ``0`` (a no-op: the issuer checks are always reported), so
-      there it is ``0``.
-    * ``NOTIFY_POLICY`` keeps its value ``0x800`` everywhere; since 1.1.0
-      OpenSSL ignores it.
+    * ``CB_ISSUER_CHECK`` is ``0x1`` on OpenSSL 1.0.2.  OpenSSL 1.1.0 removed
+      the issuer-check callback and defines the flag as ``0``, so there it is
+      ``0`` and setting it changes nothing.
+    * ``NOTIFY_POLICY`` is ``0x800`` in every supported version (newer
+      pyOpenSSL releases dropped the name because other TLS libraries lack
+      it; OpenSSL still defines it).
 
     .. _OpenSSL Verification Flags:
         https://www.openssl.org/docs/manmaster/man3/X509_VERIFY_PARAM_set_flags.html
@@ -1295,18 +1296,19 @@ def load_pkcs12(buffer, passphrase=None):
         _raise_current_error()
     try:
         ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
-        if not ok and _needs_provider() and _legacy_loaded is None:
-            clear_error_queue()
-            _load_legacy_provider()
-            ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
-        if not ok:
-            if _needs_provider() and not _legacy_loaded:
+        if not ok and _needs_provider():
+            # An algorithm of a provider that is not loaded (OpenSSL 3):
+            # load "legacy" (once per process) and try again.
+            first = error_queue()
+            if not _load_legacy_provider():
                 raise Error([(
                     "pyossl", "load_pkcs12",
                     "this PKCS #12 file uses algorithms (RC2, DES, RC4) "
                     "that OpenSSL 3 provides only in its 'legacy' provider, "
                     "and %s cannot load that provider" % (
-                        lib.describe(),))] + error_queue())
+                        lib.describe(),))] + first)
+            ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
+        if not ok:
             _raise_current_error()
     finally:
         lib.PKCS12_free(p12)
