@@ -298,6 +298,9 @@ class X509Store(object):
 
         :param cafile: A file of PEM certificates (``bytes`` or ``str``).
         :param capath: A directory of hashed certificate files.
+        :raises TypeError: If a location is not ``bytes``, ``str`` or a
+            path-like object.
+        :raises ValueError: If a location contains a NUL byte.
         :raises Error: If both are ``None`` or a location cannot be used.
         :return: ``None`` if the locations were set successfully.
         """
