@@ -1608,6 +1608,9 @@ class Connection(object):
             nbytes = _INT_MAX
         if nbytes <= 0:
             return 0
+        if type(buffer) is not bytearray and memoryview(buffer).readonly:
+            # (PyPy's from_buffer would accept a read-only buffer.)
+            raise TypeError("buffer must be writable")
         anchor = c_char.from_buffer(buffer)
         if self._socket is not None:
             self._check_socket()
