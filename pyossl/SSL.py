@@ -9,7 +9,6 @@ kind, dispatching to Python objects through weak maps keyed by the
 
 import socket as _socket_module
 import sys
-import warnings
 import weakref
 from ctypes import (addressof, byref, c_char, c_int, c_ubyte, c_uint,
                     c_void_p, cast, create_string_buffer, memmove, string_at)
@@ -194,9 +193,6 @@ class SysCallError(Error):
     The argument is a pair ``(errnum, errstr)``; ``(-1, 'Unexpected EOF')``
     when the peer closed the transport without a TLS closure alert.
     """
-
-
-_raise_current_error = _util.make_assert(Error)
 
 
 def _raise_error_queue():
