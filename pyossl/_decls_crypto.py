@@ -11,10 +11,10 @@ that declare only the leading fields, and :func:`check_layouts` verifies
 the layouts against the running library before they are trusted.
 """
 
-from ctypes import (POINTER, Structure, c_char_p, c_int, c_long,  # noqa: F401
-                    c_size_t, c_uint, c_ulong, c_void_p)
+from ctypes import (POINTER, Structure, c_char_p, c_int, c_long, c_size_t,
+                    c_uint, c_ulong, c_void_p)
 
-from ._declare import ALL, G102, G11, G3, NEW, OLD, PRE3, V3, Const, Fn, Macro  # noqa: F401
+from ._declare import G102, NEW, OLD, PRE3, V3, Const, Fn, Macro
 
 # --- control numbers behind the EVP_PKEY_CTX_set_* macros (1.x) ----------
 EVP_PKEY_OP_PARAMGEN = 1 << 1

@@ -88,6 +88,15 @@ def _clear():
     _util.clear_error_queue()
 
 
+def _fail(function, reason):
+    """Raise :class:`Error` from the queue, or with *reason* if it is empty.
+
+    Some OpenSSL failures (printing an unparsable time, for one) push
+    nothing; an ``Error([])`` would tell the user nothing.
+    """
+    raise Error(_util.error_queue() or [("pyossl", function, reason)])
+
+
 def _bytes_arg(value, what):
     """``str`` (encoded as UTF-8) or ``bytes``; ``TypeError`` otherwise."""
     if isinstance(value, bytes):
@@ -140,11 +149,12 @@ _MSG_ALL = ("type argument must be FILETYPE_PEM, FILETYPE_ASN1, or "
             "FILETYPE_TEXT")
 
 
-def _write_to_bio(writer, *args):
-    """Run ``writer(bio, *args)`` on a fresh memory BIO; return the bytes."""
+def _write_to_bio(name, *args):
+    """Run ``lib.<name>(bio, *args)`` on a fresh memory BIO; return the
+    bytes written."""
     with MemBIO() as bio:
-        ok = writer(bio.ptr, *args)
-        _openssl_assert(ok > 0)
+        if getattr(lib, name)(bio.ptr, *args) <= 0:
+            _fail(name, "cannot write the object")
         # Printing an odd extension can succeed and still leave errors.
         _clear()
         return bio.data()
@@ -218,7 +228,7 @@ def _get_asn1_time(timestamp):
         return _asn1_string_bytes(timestamp)
     generalized = lib.ASN1_TIME_to_generalizedtime(timestamp, None)
     if not generalized:
-        _raise_current_error()
+        _fail("ASN1_TIME_to_generalizedtime", "invalid time")
     try:
         return _asn1_string_bytes(generalized)
     finally:
@@ -371,8 +381,8 @@ class PKey(_Handle):
             new = _keygen(TYPE_RSA, None, lib.EVP_PKEY_CTX_set_rsa_keygen_bits,
                           bits)
         else:
-            params = _paramgen(TYPE_DSA, lib.EVP_PKEY_CTX_set_dsa_paramgen_bits,
-                               bits)
+            params = _paramgen(TYPE_DSA,
+                               lib.EVP_PKEY_CTX_set_dsa_paramgen_bits, bits)
             try:
                 new = _keygen(None, params, None, None)
             finally:
@@ -757,8 +767,8 @@ class X509Name(_Handle):
             entry = lib.X509_NAME_get_entry(ptr, i)
             nid = lib.OBJ_obj2nid(lib.X509_NAME_ENTRY_get_object(entry))
             short = lib.OBJ_nid2sn(nid) or b"UNDEF"
-            result.append(
-                (short, _asn1_string_bytes(lib.X509_NAME_ENTRY_get_data(entry))))
+            value = _asn1_string_bytes(lib.X509_NAME_ENTRY_get_data(entry))
+            result.append((short, value))
         return result
 
 
@@ -840,7 +850,7 @@ class X509Extension(_Handle):
             parts = []
             for i in range(lib.sk_num(names)):
                 gen = lib.sk_value(names, i)
-                # GENERAL_NAME { int type; union { ASN1_IA5STRING *ia5; ...} d; }
+                # GENERAL_NAME {int type; union {ASN1_IA5STRING *ia5; ...} d}
                 gen_type = c_int.from_address(gen).value
                 label = self._prefixes.get(gen_type)
                 if label is None:
@@ -1522,10 +1532,10 @@ def dump_certificate(type, cert):
         raise TypeError("cert must be an X509 instance")
     _check_type(type, _ALL_TYPES, _MSG_ALL)
     if type == FILETYPE_PEM:
-        return _write_to_bio(lib.PEM_write_bio_X509, cert._x509)
+        return _write_to_bio("PEM_write_bio_X509", cert._x509)
     if type == FILETYPE_ASN1:
-        return _write_to_bio(lib.i2d_X509_bio, cert._x509)
-    return _write_to_bio(lib.X509_print_ex, cert._x509, 0, 0)
+        return _write_to_bio("i2d_X509_bio", cert._x509)
+    return _write_to_bio("X509_print_ex", cert._x509, 0, 0)
 
 
 def load_certificate_request(type, buffer):
@@ -1560,10 +1570,10 @@ def dump_certificate_request(type, req):
         raise TypeError("req must be an X509Req instance")
     _check_type(type, _ALL_TYPES, _MSG_ALL)
     if type == FILETYPE_PEM:
-        return _write_to_bio(lib.PEM_write_bio_X509_REQ, req._req)
+        return _write_to_bio("PEM_write_bio_X509_REQ", req._req)
     if type == FILETYPE_ASN1:
-        return _write_to_bio(lib.i2d_X509_REQ_bio, req._req)
-    return _write_to_bio(lib.X509_REQ_print_ex, req._req, 0, 0)
+        return _write_to_bio("i2d_X509_REQ_bio", req._req)
+    return _write_to_bio("X509_REQ_print_ex", req._req, 0, 0)
 
 
 class _PassphraseHelper(object):
@@ -1726,8 +1736,8 @@ def dump_publickey(type, pkey):
         raise TypeError("pkey must be a PKey instance")
     _check_type(type, _PEM_ASN1, _MSG_PEM_ASN1)
     if type == FILETYPE_PEM:
-        return _write_to_bio(lib.PEM_write_bio_PUBKEY, pkey._pkey)
-    return _write_to_bio(lib.i2d_PUBKEY_bio, pkey._pkey)
+        return _write_to_bio("PEM_write_bio_PUBKEY", pkey._pkey)
+    return _write_to_bio("i2d_PUBKEY_bio", pkey._pkey)
 
 
 # -------------------------------------------------------------- signatures --

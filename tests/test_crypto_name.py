@@ -77,7 +77,8 @@ def test_bytes_and_text_values():
     assert name.CN == "bytes value"
     name.O = "Zürich – 東京"
     assert name.O == "Zürich – 東京"
-    assert (b"O", "Zürich – 東京".encode("utf-8")) in name.get_components()
+    value = "Zürich – 東京".encode("utf-8")
+    assert (b"O", value) in name.get_components()
 
 
 @pytest.mark.parametrize("bad", [None, 12, 1.5, ["x"]])

@@ -136,7 +136,12 @@ def test_mixed_san():
     "custom/san_other_name.pem", "custom/san_registered_id.pem",
     "custom/post2000utctime.pem", "accvraiz1.pem", "e-trust.ru.der",
     "department-of-state-root.pem", "unique_identifier.pem",
-    "ee-pss-sha1-cert.pem", "scottishpower-bitstring-dn.pem"])
+    "ee-pss-sha1-cert.pem", "scottishpower-bitstring-dn.pem",
+    "badasn1time.pem", "custom/invalid_version.pem",
+    "custom/rsa_pss_cert_invalid_mgf.der", "custom/cp_invalid.pem",
+    "custom/nc_ip_invalid_length.pem", "custom/bad_country.pem",
+    "belgian-eid-invalid-visiblestring.pem",
+    "custom/invalid_utf8_common_name.pem"])
 def test_load_and_print_everything(name):
     try:
         cert = load(name)
@@ -146,8 +151,13 @@ def test_load_and_print_everything(name):
     cert.get_issuer().get_components()
     repr(cert.get_subject())
     cert.get_serial_number()
-    cert.get_notBefore()
-    cert.get_notAfter()
+    cert.get_version()
+    for getter in (cert.get_notBefore, cert.get_notAfter, cert.has_expired,
+                   cert.get_pubkey):
+        try:
+            getter()
+        except crypto.Error as exc:
+            assert exc.args[0]      # never an empty error list
     for i in range(cert.get_extension_count()):
         ext = cert.get_extension(i)
         ext.get_short_name()
@@ -161,7 +171,10 @@ def test_load_and_print_everything(name):
     except ValueError:
         pass
     assert crypto.dump_certificate(FILETYPE_ASN1, cert)
-    assert crypto.dump_certificate(crypto.FILETYPE_TEXT, cert)
+    try:
+        assert crypto.dump_certificate(crypto.FILETYPE_TEXT, cert)
+    except crypto.Error as exc:     # 1.1.1 cannot print a bad time
+        assert exc.args[0]
 
 
 @pytest.mark.parametrize("name", ["requests/rsa_sha256.pem",
@@ -219,3 +232,17 @@ def test_nul_bytes_in_names_are_not_truncated():
         "email:null@python.org\x00user@example.org, "
         "URI:http://null.python.org\x00http://example.org, "
         "IP Address:192.0.2.1, IP Address:2001:DB8:0:0:0:0:0:1")
+
+
+def test_unparsable_time():
+    cert = load("badasn1time.pem")
+    assert cert.get_notBefore() == b"20110321092552Z"
+    with pytest.raises(crypto.Error):
+        cert.get_notAfter()
+    with pytest.raises(crypto.Error):
+        cert.has_expired()
+
+
+def test_bad_country_is_read_as_is():
+    cert = load("custom/bad_country.pem")
+    assert cert.get_subject().C == "too long"

@@ -160,8 +160,8 @@ def test_utctime_is_converted(pki):
     assert before[:2] == b"20"
 
 
-@pytest.mark.parametrize("bad", [b"", b"yesterday", b"2020", b"20201301000000Z",
-                                 b"20200102030475Z"])
+@pytest.mark.parametrize("bad", [b"", b"yesterday", b"2020",
+                                 b"20201301000000Z", b"20200102030475Z"])
 def test_set_date_invalid(bad):
     cert = X509()
     with pytest.raises(ValueError):
