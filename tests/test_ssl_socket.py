@@ -350,3 +350,24 @@ def test_verify_rejection_over_sockets(pki):
     finally:
         ssock.close()
         csock.close()
+
+
+def test_connection_reset_gives_errno(blocking_pair):
+    import errno
+    import struct
+    server, client = blocking_pair
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                      struct.pack("ii", 1, 0))
+    client.close()                        # RST instead of FIN
+    with pytest.raises(SSL.SysCallError) as info:
+        server.recv(10)
+    assert info.value.args == (errno.ECONNRESET, "ECONNRESET")
+
+
+def test_want_write_when_the_peer_does_not_read(blocking_pair):
+    server, client = blocking_pair
+    client.setblocking(False)
+    # Fresh random data each time: 1.0.2q has zlib TLS compression.
+    with pytest.raises(SSL.WantWriteError):
+        for _ in range(10000):            # bounded: socket buffers fill
+            client.send(os.urandom(16384))
