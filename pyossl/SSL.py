@@ -1247,9 +1247,11 @@ def _as_fd(obj):
 def _make_key_material_readers():
     """``(client_random, server_random, master_key)`` readers.
 
-    1.1.0+ has accessors.  1.0.2 has none: read the public structs at the
-    LP64 offsets recorded in the notes (section 7), and the master key from
-    ``SSL_SESSION_print`` elsewhere.
+    1.1.0+ has accessors.  1.0.2 has none: the randoms are read from the
+    public structs at the LP64 offsets recorded in the notes (section 7),
+    after checking neighbouring fields against their accessors (``None``
+    where the layout does not match), and the master key from
+    ``SSL_SESSION_print``.
     """
     if _GEN >= 1:
         def reader(func, obj):
@@ -1267,32 +1269,36 @@ def _make_key_material_readers():
             and sys.platform != "win32")
 
     def s3(ssl):
+        # struct ssl_st (1.0.2, LP64): version @0, rbio @16, state @72,
+        # s3 @128.  Check the fields that have accessors before trusting
+        # the one that has none.
+        if not lp64:
+            return None
+        if (c_int.from_address(ssl).value != _lib.SSL_version(ssl)
+                or c_void_p.from_address(ssl + 16).value
+                != _lib.SSL_get_rbio(ssl)
+                or c_int.from_address(ssl + 72).value != _lib.SSL_state(ssl)):
+            return None
         return c_void_p.from_address(ssl + 128).value
 
     def client_random(ssl, session):
-        if not lp64:
-            return None
         state = s3(ssl)
         return string_at(state + 196, 32) if state else None
 
     def server_random(ssl, session):
-        if not lp64:
-            return None
         state = s3(ssl)
         return string_at(state + 164, 32) if state else None
 
     def master_key(ssl, session):
-        if lp64:
-            length = c_int.from_address(session + 16).value
-            if 0 < length <= 48:
-                return string_at(session + 20, length)
+        # Layout-free: the "Master-Key:" line of SSL_SESSION_print.
         with _util.MemBIO() as bio:
             _lib.SSL_SESSION_print(bio.ptr, session)
             text = bio.data()
         for line in text.splitlines():
             line = line.strip()
             if line.startswith(b"Master-Key:"):
-                return bytes.fromhex(line.split(b":", 1)[1].strip().decode())
+                value = line.split(b":", 1)[1].strip()
+                return bytes.fromhex(value.decode("ascii")) or None
         return None
     return client_random, server_random, master_key
 

@@ -258,6 +258,7 @@ DECLARATIONS = [
     Fn("SSL_pending", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_shutdown", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_get_shutdown", c_int, [c_void_p], lib="ssl"),
+    Fn("SSL_get_rbio", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_set_shutdown", None, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_get_error", c_int, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_want", c_int, [c_void_p], lib="ssl"),
