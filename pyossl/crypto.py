@@ -45,6 +45,8 @@ Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
 import datetime
 import operator
 from base64 import b16encode
+from typing import (Any, Iterable, List, NoReturn, Optional, Set, Tuple,
+                    Union)
 from ctypes import (byref, c_int, c_long, c_uint, c_void_p, cast,
                     create_string_buffer, memmove, sizeof, string_at)
 
@@ -76,9 +78,9 @@ class Error(Exception):
     """
 
 
-def _raise_current_error():
+def _raise_current_error() -> NoReturn:
     """Raise :class:`Error` carrying (and draining) the error queue."""
-    _util.raise_current_error(Error)
+    raise Error(_util.error_queue())
 
 
 _openssl_assert = _util.make_assert(Error)
@@ -88,7 +90,7 @@ def _clear():
     _util.clear_error_queue()
 
 
-def _fail(function, reason):
+def _fail(function: str, reason: str) -> NoReturn:
     """Raise :class:`Error` from the queue, or with *reason* if it is empty.
 
     Some OpenSSL failures (printing an unparsable time, for one) push
@@ -288,6 +290,8 @@ class PKey(_Handle):
     A new ``PKey`` is empty; fill it with :meth:`generate_key`.
     """
 
+    _pkey: int      # the owned C handle (set by own())
+
     _only_public = False
     _initialized = True
 
@@ -306,7 +310,7 @@ class PKey(_Handle):
         pkey._initialized = True
         return pkey
 
-    def to_cryptography_key(self):
+    def to_cryptography_key(self) -> Any:
         """Export as a ``cryptography`` key.
 
         :rtype: One of ``cryptography``'s key interfaces.
@@ -326,7 +330,7 @@ class PKey(_Handle):
         return serialization.load_der_private_key(der, None)
 
     @classmethod
-    def from_cryptography_key(cls, crypto_key):
+    def from_cryptography_key(cls, crypto_key: Any) -> "PKey":
         """Construct based on a ``cryptography`` *crypto_key*.
 
         :param crypto_key: A ``cryptography`` key (RSA, DSA, EC, ...; public
@@ -350,7 +354,7 @@ class PKey(_Handle):
             return load_privatekey(FILETYPE_ASN1, der)
         raise TypeError("Unsupported key type")
 
-    def generate_key(self, type, bits):
+    def generate_key(self, type: int, bits: int) -> None:
         """Generate a key pair of the given type, with the given number of
         bits.
 
@@ -392,7 +396,7 @@ class PKey(_Handle):
         self._only_public = False
         self._initialized = True
 
-    def check(self):
+    def check(self) -> bool:
         """Check the consistency of an RSA private key.
 
         This is the Python equivalent of OpenSSL's ``RSA_check_key``.
@@ -425,7 +429,7 @@ class PKey(_Handle):
             return True
         _raise_current_error()
 
-    def type(self):
+    def type(self) -> int:
         """Returns the type of the key
 
         :return: The type of the key.
@@ -435,7 +439,7 @@ class PKey(_Handle):
             _clear()        # 3.x complains about an empty key
         return result
 
-    def bits(self):
+    def bits(self) -> int:
         """Returns the number of bits of the key
 
         :return: The number of bits of the key.
@@ -529,7 +533,7 @@ class _EllipticCurve(object):
         return "<Curve %r>" % (self.name,)
 
 
-def get_elliptic_curves():
+def get_elliptic_curves() -> Set[Any]:
     """Return a set of objects representing the elliptic curves supported in
     the OpenSSL build in use.
 
@@ -543,7 +547,7 @@ def get_elliptic_curves():
     return set(_EllipticCurve._get_elliptic_curves())
 
 
-def get_elliptic_curve(name):
+def get_elliptic_curve(name: str) -> Any:
     """Return a single curve object selected by name.
 
     See :py:func:`get_elliptic_curves` for information about curve objects.
@@ -727,7 +731,7 @@ class X509Name(_Handle):
         _openssl_assert(result)
         return "<X509Name object '%s'>" % (text(buf.value),)
 
-    def hash(self):
+    def hash(self) -> int:
         """Return an integer representation of the first 32 bits of the SHA1
         digest of the name (OpenSSL's ``X509_NAME_hash``).
 
@@ -741,7 +745,7 @@ class X509Name(_Handle):
             return result
         return lib.X509_NAME_hash(self._name)
 
-    def der(self):
+    def der(self) -> bytes:
         """Return the DER encoding of this name.
 
         :return: The DER encoded form of this name.
@@ -749,13 +753,13 @@ class X509Name(_Handle):
         """
         out = c_void_p()
         length = lib.i2d_X509_NAME(self._name, byref(out))
-        _openssl_assert(length >= 0)
+        _openssl_assert(length >= 0 and out.value)
         try:
-            return string_at(out.value, length)
+            return string_at(out.value or 0, length)
         finally:
             lib.OPENSSL_free(out.value)
 
-    def get_components(self):
+    def get_components(self) -> List[Tuple[bytes, bytes]]:
         """Returns the components of this name, as a sequence of 2-tuples.
 
         :return: The components of this name.
@@ -785,6 +789,8 @@ _X509V3_CTX_SIZE = 256
 
 class X509Extension(_Handle):
     """An X.509 v3 certificate extension."""
+
+    _extension: int      # the owned C handle (set by own())
 
     def __init__(self, type_name, critical, value, subject=None, issuer=None):
         """Initializes an X509 extension.
@@ -881,14 +887,14 @@ class X509Extension(_Handle):
             return self._subject_alt_name_string()
         return self._printed()
 
-    def get_critical(self):
+    def get_critical(self) -> int:
         """Returns the critical field of this X.509 extension.
 
         :return: The critical field.
         """
         return lib.X509_EXTENSION_get_critical(self._extension)
 
-    def get_short_name(self):
+    def get_short_name(self) -> bytes:
         """Returns the short type name of this X.509 extension.
 
         The result is a byte string such as :py:const:`b"basicConstraints"`.
@@ -900,7 +906,7 @@ class X509Extension(_Handle):
         """
         return lib.OBJ_nid2sn(self._nid) or b"UNDEF"
 
-    def get_data(self):
+    def get_data(self) -> bytes:
         """Returns the data of the X509 extension, encoded as ASN.1.
 
         :return: The ASN.1 encoded data of this X509 extension.
@@ -922,6 +928,8 @@ _GENERAL_NAME_D_OFFSET = sizeof(c_void_p)
 class X509(_Handle):
     """An X.509 certificate."""
 
+    _x509: int      # the owned C handle (set by own())
+
     def __init__(self):
         x509 = lib.X509_new()
         _openssl_assert(x509)
@@ -934,7 +942,7 @@ class X509(_Handle):
         own(cert, ptr, lib.X509_free, attr="_x509")
         return cert
 
-    def to_cryptography(self):
+    def to_cryptography(self) -> Any:
         """Export as a ``cryptography`` certificate.
 
         :rtype: ``cryptography.x509.Certificate``
@@ -947,7 +955,7 @@ class X509(_Handle):
             dump_certificate(FILETYPE_ASN1, self))
 
     @classmethod
-    def from_cryptography(cls, crypto_cert):
+    def from_cryptography(cls, crypto_cert: Any) -> "X509":
         """Construct based on a ``cryptography`` *crypto_cert*.
 
         :param crypto_cert: A ``cryptography`` X.509 certificate.
@@ -963,7 +971,7 @@ class X509(_Handle):
         der = crypto_cert.public_bytes(serialization.Encoding.DER)
         return load_certificate(FILETYPE_ASN1, der)
 
-    def set_version(self, version):
+    def set_version(self, version: int) -> None:
         """Set the version number of the certificate.
 
         :param version: The version number of the certificate.
@@ -974,7 +982,7 @@ class X509(_Handle):
         _check_c_int(version, "version", _LONG_BITS)
         _openssl_assert(lib.X509_set_version(self._x509, version) == 1)
 
-    def get_version(self):
+    def get_version(self) -> int:
         """Return the version number of the certificate.
 
         :return: The version number of the certificate.
@@ -982,7 +990,7 @@ class X509(_Handle):
         """
         return lib.X509_get_version(self._x509)
 
-    def get_pubkey(self):
+    def get_pubkey(self) -> "PKey":
         """Get the public key of the certificate.
 
         :return: The public key.
@@ -993,7 +1001,7 @@ class X509(_Handle):
             _raise_current_error()
         return PKey._from_raw_pkey_ptr(pkey, only_public=True)
 
-    def set_pubkey(self, pkey):
+    def set_pubkey(self, pkey: "PKey") -> None:
         """Set the public key of the certificate.
 
         :param pkey: The public key.
@@ -1005,7 +1013,7 @@ class X509(_Handle):
             raise TypeError("pkey must be a PKey instance")
         _openssl_assert(lib.X509_set_pubkey(self._x509, pkey._pkey) == 1)
 
-    def sign(self, pkey, digest):
+    def sign(self, pkey: "PKey", digest: Union[str, bytes]) -> None:
         """Sign the certificate using the supplied key and digest type.
 
         :param pkey: The key to sign with.
@@ -1020,7 +1028,7 @@ class X509(_Handle):
         md = _digest_by_name(digest)
         _openssl_assert(lib.X509_sign(self._x509, pkey._pkey, md) > 0)
 
-    def get_signature_algorithm(self):
+    def get_signature_algorithm(self) -> bytes:
         """Return the signature algorithm used in the certificate.
 
         :return: The name of the algorithm.
@@ -1036,7 +1044,7 @@ class X509(_Handle):
             raise ValueError("Undefined signature algorithm")
         return lib.OBJ_nid2ln(nid)
 
-    def digest(self, digest_name):
+    def digest(self, digest_name: Union[str, bytes]) -> bytes:
         """Return the digest of the X509 object.
 
         :param digest_name: The name of the digest algorithm to use.
@@ -1054,7 +1062,7 @@ class X509(_Handle):
         return b":".join(b16encode(buf.raw[i:i + 1]).upper()
                          for i in range(length.value))
 
-    def subject_name_hash(self):
+    def subject_name_hash(self) -> int:
         """Return the hash of the X509 subject.
 
         :return: The hash of the subject.
@@ -1062,7 +1070,7 @@ class X509(_Handle):
         """
         return lib.X509_subject_name_hash(self._x509)
 
-    def set_serial_number(self, serial):
+    def set_serial_number(self, serial: int) -> None:
         """Set the serial number of the certificate.
 
         :param serial: The new serial number.
@@ -1083,7 +1091,7 @@ class X509(_Handle):
         finally:
             lib.ASN1_INTEGER_free(integer)
 
-    def get_serial_number(self):
+    def get_serial_number(self) -> int:
         """Return the serial number of this certificate.
 
         :return: The serial number.
@@ -1091,7 +1099,7 @@ class X509(_Handle):
         """
         return _asn1_integer_to_int(lib.X509_get_serialNumber(self._x509))
 
-    def gmtime_adj_notAfter(self, amount):
+    def gmtime_adj_notAfter(self, amount: int) -> None:
         """Adjust the time stamp on which the certificate stops being valid.
 
         :param int amount: The number of seconds by which to adjust the
@@ -1102,7 +1110,7 @@ class X509(_Handle):
         _openssl_assert(lib.X509_gmtime_adj(lib.X509_getm_notAfter(self._x509),
                                             amount))
 
-    def gmtime_adj_notBefore(self, amount):
+    def gmtime_adj_notBefore(self, amount: int) -> None:
         """Adjust the timestamp on which the certificate starts being valid.
 
         :param amount: The number of seconds by which to adjust the timestamp.
@@ -1112,7 +1120,7 @@ class X509(_Handle):
         _openssl_assert(lib.X509_gmtime_adj(
             lib.X509_getm_notBefore(self._x509), amount))
 
-    def has_expired(self):
+    def has_expired(self) -> bool:
         """Check whether the certificate has expired.
 
         :return: ``True`` if the certificate has expired, ``False`` otherwise.
@@ -1128,7 +1136,7 @@ class X509(_Handle):
             return _parse_generalized(not_after) < datetime.datetime.utcnow()
         return result < 0
 
-    def get_notBefore(self):
+    def get_notBefore(self) -> Optional[bytes]:
         """Get the timestamp at which the certificate starts being valid.
 
         The timestamp is formatted as an ASN.1 GENERALIZEDTIME::
@@ -1142,7 +1150,7 @@ class X509(_Handle):
         """
         return _get_asn1_time(lib.X509_getm_notBefore(self._x509))
 
-    def set_notBefore(self, when):
+    def set_notBefore(self, when: bytes) -> None:
         """Set the timestamp at which the certificate starts being valid.
 
         The timestamp is formatted as an ASN.1 GENERALIZEDTIME::
@@ -1156,7 +1164,7 @@ class X509(_Handle):
         """
         _set_asn1_time(lib.X509_getm_notBefore(self._x509), when)
 
-    def get_notAfter(self):
+    def get_notAfter(self) -> Optional[bytes]:
         """Get the timestamp at which the certificate stops being valid.
 
         The timestamp is formatted as an ASN.1 GENERALIZEDTIME::
@@ -1170,7 +1178,7 @@ class X509(_Handle):
         """
         return _get_asn1_time(lib.X509_getm_notAfter(self._x509))
 
-    def set_notAfter(self, when):
+    def set_notAfter(self, when: bytes) -> None:
         """Set the timestamp at which the certificate stops being valid.
 
         The timestamp is formatted as an ASN.1 GENERALIZEDTIME::
@@ -1184,7 +1192,7 @@ class X509(_Handle):
         """
         _set_asn1_time(lib.X509_getm_notAfter(self._x509), when)
 
-    def get_issuer(self):
+    def get_issuer(self) -> "X509Name":
         """Return the issuer of this certificate.
 
         This creates a new :class:`X509Name` that wraps the underlying issuer
@@ -1197,7 +1205,7 @@ class X509(_Handle):
         """
         return self._name_view(lib.X509_get_issuer_name)
 
-    def set_issuer(self, issuer):
+    def set_issuer(self, issuer: "X509Name") -> None:
         """Set the issuer of this certificate.
 
         :param issuer: The issuer.
@@ -1207,7 +1215,7 @@ class X509(_Handle):
         """
         self._set_name(lib.X509_set_issuer_name, issuer)
 
-    def get_subject(self):
+    def get_subject(self) -> "X509Name":
         """Return the subject of this certificate.
 
         This creates a new :py:class:`X509Name` that wraps the underlying
@@ -1220,7 +1228,7 @@ class X509(_Handle):
         """
         return self._name_view(lib.X509_get_subject_name)
 
-    def set_subject(self, subject):
+    def set_subject(self, subject: "X509Name") -> None:
         """Set the subject of this certificate.
 
         :param subject: The subject.
@@ -1244,7 +1252,7 @@ class X509(_Handle):
             raise TypeError("name must be an X509Name")
         _openssl_assert(setter(self._x509, name._name) == 1)
 
-    def get_extension_count(self):
+    def get_extension_count(self) -> int:
         """Get the number of extensions on this certificate.
 
         :return: The number of extensions.
@@ -1254,7 +1262,8 @@ class X509(_Handle):
         """
         return lib.X509_get_ext_count(self._x509)
 
-    def add_extensions(self, extensions):
+    def add_extensions(self,
+                       extensions: Iterable["X509Extension"]) -> None:
         """Add extensions to the certificate.
 
         :param extensions: The extensions to add.
@@ -1267,7 +1276,7 @@ class X509(_Handle):
             if not lib.X509_add_ext(self._x509, ext._extension, -1):
                 _raise_current_error()
 
-    def get_extension(self, index):
+    def get_extension(self, index: int) -> "X509Extension":
         """Get a specific extension of the certificate by index.
 
         Extensions on a certificate are kept in order. The index
@@ -1315,6 +1324,8 @@ def _check_signing_key(pkey):
 class X509Req(_Handle):
     """An X.509 certificate signing requests."""
 
+    _req: int      # the owned C handle (set by own())
+
     def __init__(self):
         req = lib.X509_REQ_new()
         _openssl_assert(req)
@@ -1328,7 +1339,7 @@ class X509Req(_Handle):
         own(req, ptr, lib.X509_REQ_free, attr="_req")
         return req
 
-    def to_cryptography(self):
+    def to_cryptography(self) -> Any:
         """Export as a ``cryptography`` certificate signing request.
 
         :rtype: ``cryptography.x509.CertificateSigningRequest``
@@ -1340,7 +1351,7 @@ class X509Req(_Handle):
             dump_certificate_request(FILETYPE_ASN1, self))
 
     @classmethod
-    def from_cryptography(cls, crypto_req):
+    def from_cryptography(cls, crypto_req: Any) -> "X509Req":
         """Construct based on a ``cryptography`` *crypto_req*.
 
         :param crypto_req: A ``cryptography`` X.509 certificate signing
@@ -1357,7 +1368,7 @@ class X509Req(_Handle):
         der = crypto_req.public_bytes(serialization.Encoding.DER)
         return load_certificate_request(FILETYPE_ASN1, der)
 
-    def set_pubkey(self, pkey):
+    def set_pubkey(self, pkey: "PKey") -> None:
         """Set the public key of the certificate signing request.
 
         :param pkey: The public key to use.
@@ -1369,7 +1380,7 @@ class X509Req(_Handle):
             raise TypeError("pkey must be a PKey instance")
         _openssl_assert(lib.X509_REQ_set_pubkey(self._req, pkey._pkey) == 1)
 
-    def get_pubkey(self):
+    def get_pubkey(self) -> "PKey":
         """Get the public key of the certificate signing request.
 
         :return: The public key.
@@ -1380,7 +1391,7 @@ class X509Req(_Handle):
             _raise_current_error()
         return PKey._from_raw_pkey_ptr(pkey, only_public=True)
 
-    def set_version(self, version):
+    def set_version(self, version: int) -> None:
         """Set the version subfield (RFC 2459, section 4.1.2.1) of the
         certificate request.
 
@@ -1390,7 +1401,7 @@ class X509Req(_Handle):
         _check_c_int(version, "version", _LONG_BITS)
         _openssl_assert(lib.X509_REQ_set_version(self._req, version) == 1)
 
-    def get_version(self):
+    def get_version(self) -> int:
         """Get the version subfield (RFC 2459, section 4.1.2.1) of the
         certificate request.
 
@@ -1399,7 +1410,7 @@ class X509Req(_Handle):
         """
         return lib.X509_REQ_get_version(self._req)
 
-    def get_subject(self):
+    def get_subject(self) -> "X509Name":
         """Return the subject of this certificate signing request.
 
         This creates a new :class:`X509Name` that wraps the underlying subject
@@ -1418,7 +1429,8 @@ class X509Req(_Handle):
             return ptr
         return X509Name._live_view(self, current)
 
-    def add_extensions(self, extensions):
+    def add_extensions(self,
+                       extensions: Iterable["X509Extension"]) -> None:
         """Add extensions to the certificate signing request.
 
         :param extensions: The X.509 extensions to add.
@@ -1438,7 +1450,7 @@ class X509Req(_Handle):
         finally:
             lib.sk_free(stack)      # the extensions themselves stay ours
 
-    def get_extensions(self):
+    def get_extensions(self) -> List["X509Extension"]:
         """Get X.509 extensions in the certificate signing request.
 
         :return: The X.509 extensions in this request.
@@ -1460,7 +1472,7 @@ class X509Req(_Handle):
             lib.sk_free(stack)
         return result
 
-    def sign(self, pkey, digest):
+    def sign(self, pkey: "PKey", digest: Union[str, bytes]) -> None:
         """Sign the certificate signing request with this key and digest type.
 
         :param pkey: The key pair to sign with.
@@ -1474,7 +1486,7 @@ class X509Req(_Handle):
         md = _digest_by_name(digest)
         _openssl_assert(lib.X509_REQ_sign(self._req, pkey._pkey, md) > 0)
 
-    def verify(self, pkey):
+    def verify(self, pkey: "PKey") -> bool:
         """Verifies the signature on this certificate signing request.
 
         :param PKey key: A public key.
@@ -1498,7 +1510,7 @@ X509ReqType = X509Req
 
 # ----------------------------------------------------------- serialization --
 
-def load_certificate(type, buffer):
+def load_certificate(type: int, buffer: Union[str, bytes]) -> "X509":
     """Load a certificate from a buffer
 
     :param type: The file type (one of FILETYPE_PEM, FILETYPE_ASN1)
@@ -1520,7 +1532,7 @@ def load_certificate(type, buffer):
     return X509._from_raw_x509_ptr(x509)
 
 
-def dump_certificate(type, cert):
+def dump_certificate(type: int, cert: "X509") -> bytes:
     """Dump a certificate to a buffer
 
     :param type: The file type (one of FILETYPE_PEM, FILETYPE_ASN1, or
@@ -1538,7 +1550,8 @@ def dump_certificate(type, cert):
     return _write_to_bio("X509_print_ex", cert._x509, 0, 0)
 
 
-def load_certificate_request(type, buffer):
+def load_certificate_request(type: int,
+                             buffer: Union[str, bytes]) -> "X509Req":
     """Load a certificate request from a buffer
 
     :param type: The file type (one of FILETYPE_PEM, FILETYPE_ASN1)
@@ -1558,7 +1571,7 @@ def load_certificate_request(type, buffer):
     return X509Req._from_raw_req_ptr(req)
 
 
-def dump_certificate_request(type, req):
+def dump_certificate_request(type: int, req: "X509Req") -> bytes:
     """Dump a certificate request to a buffer
 
     :param type: The file type (one of FILETYPE_PEM, FILETYPE_ASN1,
@@ -1620,7 +1633,8 @@ def _passphrase_callback(buf, size, rwflag, userdata):
 _passphrase_cb_ptr = cast(_passphrase_callback, c_void_p).value
 
 
-def load_privatekey(type, buffer, passphrase=None):
+def load_privatekey(type: int, buffer: Union[str, bytes],
+                    passphrase: Any = None) -> PKey:
     """Load a private key from a buffer
 
     :param type: The file type (one of FILETYPE_PEM, FILETYPE_ASN1)
@@ -1651,7 +1665,9 @@ def load_privatekey(type, buffer, passphrase=None):
     return PKey._from_raw_pkey_ptr(pkey)
 
 
-def dump_privatekey(type, pkey, cipher=None, passphrase=None):
+def dump_privatekey(type: int, pkey: PKey,
+                    cipher: Optional[Union[str, bytes]] = None,
+                    passphrase: Any = None) -> bytes:
     """Dump the private key *pkey* into a buffer string encoded with the type
     *type*.  Optionally (if *type* is :const:`FILETYPE_PEM`) encrypting it
     using *cipher* and *passphrase*.
@@ -1700,7 +1716,7 @@ def dump_privatekey(type, pkey, cipher=None, passphrase=None):
         return bio.data()
 
 
-def load_publickey(type, buffer):
+def load_publickey(type: int, buffer: Union[str, bytes]) -> PKey:
     """Load a public key from a buffer.
 
     :param type: The file type (one of :data:`FILETYPE_PEM`,
@@ -1723,7 +1739,7 @@ def load_publickey(type, buffer):
     return PKey._from_raw_pkey_ptr(pkey, only_public=True)
 
 
-def dump_publickey(type, pkey):
+def dump_publickey(type: int, pkey: PKey) -> bytes:
     """Dump a public key to a buffer.
 
     :param type: The file type (one of :data:`FILETYPE_PEM` or
@@ -1764,7 +1780,7 @@ class _MDContext(object):
         self.close()
 
 
-def sign(pkey, data, digest):
+def sign(pkey: PKey, data: bytes, digest: Union[str, bytes]) -> bytes:
     """Sign a data string using the given key and message digest.
 
     :param pkey: PKey to sign with
@@ -1794,7 +1810,8 @@ def sign(pkey, data, digest):
     return buf.raw[:out_len.value]
 
 
-def verify(cert, signature, data, digest):
+def verify(cert: "X509", signature: bytes, data: bytes,
+           digest: Union[str, bytes]) -> None:
     """Verify a signature.
 
     :param cert: signing certificate (X509 object)
