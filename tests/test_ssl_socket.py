@@ -255,7 +255,11 @@ def test_large_transfer_over_sockets(blocking_pair):
 
 
 def test_many_connections_from_many_threads(pki):
-    sctx, cctx = server_context(pki), client_context(pki)
+    sctx = server_context(pki)
+    verified = []
+    cctx = client_context(pki, callback=lambda c, x, e, d, ok:
+                          verified.append(x.get_subject().CN) or ok)
+    sctx.set_info_callback(lambda conn, where, ret: None)
     errors = []
 
     def one_connection(index):
@@ -296,6 +300,7 @@ def test_many_connections_from_many_threads(pki):
         t.join(60)
         assert not t.is_alive()
     assert errors == []
+    assert verified.count("localhost") == 16
 
 
 def test_callbacks_over_sockets(pki):
