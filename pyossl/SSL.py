@@ -1505,6 +1505,8 @@ class Connection(object):
         :raises ValueError: for more than 2**31-1 bytes.
         :return: The number of bytes written.
         """
+        if type(buf) is str:
+            buf = _util.text_to_bytes_and_warn("buf", buf)
         ptr, size, keep = _buffer_pointer(buf, "buf")
         if size > _INT_MAX:
             raise ValueError("Cannot send more than 2**31-1 bytes at once.")
@@ -1529,6 +1531,8 @@ class Connection(object):
         :param flags: (optional) Ignored.
         :return: The number of bytes written.
         """
+        if type(buf) is str:
+            buf = _util.text_to_bytes_and_warn("buf", buf)
         ptr, size, keep = _buffer_pointer(buf, "buf")
         if not size:
             return 0
@@ -1687,6 +1691,8 @@ class Connection(object):
         bio = self._into_ssl
         if bio is None:
             raise TypeError("Connection sock was not None")
+        if type(buf) is str:
+            buf = _util.text_to_bytes_and_warn("buf", buf)
         ptr, size, keep = _buffer_pointer(buf, "buf")
         if size > _INT_MAX:
             raise ValueError("Cannot write more than 2**31-1 bytes at once.")
