@@ -503,3 +503,32 @@ def test_handshakes_with_callbacks_leave_memory_flat(pki):
         one()
     gc.collect()
     assert rss() - before < 16 * 1024 * 1024
+
+
+# ---------------------------------------------------------- key exchange --
+
+def test_dhe_handshake_with_load_tmp_dh(pki, tmp_path):
+    from test_ssl_context import DH_PARAMS
+    dh = tmp_path / "dh.pem"
+    dh.write_bytes(DH_PARAMS)
+    sctx, cctx = server_context(pki), client_context(pki)
+    sctx.load_tmp_dh(str(dh))
+    sctx.set_options(SSL.OP_SINGLE_DH_USE)
+    for ctx in (sctx, cctx):
+        ctx.set_max_proto_version(SSL.TLS1_2_VERSION)
+        ctx.set_cipher_list(b"DHE-RSA-AES128-GCM-SHA256")
+    server, client = memory_pair(sctx, cctx)
+    handshake_memory(server, client)
+    assert client.get_cipher_name() == "DHE-RSA-AES128-GCM-SHA256"
+
+
+def test_ecdhe_handshake_with_set_tmp_ecdh(pki):
+    sctx, cctx = server_context(pki), client_context(pki)
+    sctx.set_tmp_ecdh(crypto.get_elliptic_curve("secp384r1"))
+    sctx.set_options(SSL.OP_SINGLE_ECDH_USE)
+    for ctx in (sctx, cctx):
+        ctx.set_max_proto_version(SSL.TLS1_2_VERSION)
+        ctx.set_cipher_list(b"ECDHE-RSA-AES128-GCM-SHA256")
+    server, client = memory_pair(sctx, cctx)
+    handshake_memory(server, client)
+    assert client.get_cipher_name() == "ECDHE-RSA-AES128-GCM-SHA256"
