@@ -567,6 +567,28 @@ def get_elliptic_curve(name: str) -> Any:
 # -------------------------------------------------------------- X509Name --
 
 _MBSTRING_UTF8 = lib.MBSTRING_UTF8
+# Attribute access on names is the hot path of this module: its functions
+# are bound once here, and attribute names resolved to NIDs are cached.
+_OBJ_txt2nid = lib.OBJ_txt2nid
+_X509_NAME_get_index_by_NID = lib.X509_NAME_get_index_by_NID
+_X509_NAME_get_entry = lib.X509_NAME_get_entry
+_X509_NAME_ENTRY_get_data = lib.X509_NAME_ENTRY_get_data
+_ASN1_STRING_to_UTF8 = lib.ASN1_STRING_to_UTF8
+_OPENSSL_free = lib.OPENSSL_free
+_nids: dict = {}
+
+
+def _attribute_nid(name):
+    """The NID for a name attribute (``"CN"``, ``"commonName"``), or 0."""
+    nid = _nids.get(name)
+    if nid is None:
+        nid = _OBJ_txt2nid(name.encode("ascii", "replace"))
+        if nid == _NID_undef:
+            # OBJ_txt2nid may leave errors behind when it fails.
+            _clear()
+            return nid
+        _nids[name] = nid
+    return nid
 
 
 def _name_comparison(op):
@@ -667,9 +689,8 @@ class X509Name(_Handle):
         if type(name) is not str:
             raise TypeError("attribute name must be string, not '%.200s'" % (
                 type(value).__name__,))
-        nid = lib.OBJ_txt2nid(name.encode("ascii", "replace"))
+        nid = _attribute_nid(name)
         if nid == _NID_undef:
-            _clear()
             raise AttributeError("No such attribute")
         if isinstance(value, str):
             value = value.encode("utf-8")
@@ -696,25 +717,22 @@ class X509Name(_Handle):
         """
         if name.startswith("__"):
             raise AttributeError(name)
-        nid = lib.OBJ_txt2nid(name.encode("ascii", "replace"))
+        nid = _attribute_nid(name)
         if nid == _NID_undef:
-            # OBJ_txt2nid may leave errors behind when it fails.
-            _clear()
             raise AttributeError(
                 "%r object has no attribute %r" % (type(self).__name__, name))
         ptr = self._name
-        index = lib.X509_NAME_get_index_by_NID(ptr, nid, -1)
+        index = _X509_NAME_get_index_by_NID(ptr, nid, -1)
         if index == -1:
             return None
-        entry = lib.X509_NAME_get_entry(ptr, index)
-        data = lib.X509_NAME_ENTRY_get_data(entry)
+        data = _X509_NAME_ENTRY_get_data(_X509_NAME_get_entry(ptr, index))
         out = c_void_p()
-        length = lib.ASN1_STRING_to_UTF8(byref(out), data)
-        _openssl_assert(length >= 0)
+        length = _ASN1_STRING_to_UTF8(byref(out), data)
+        _openssl_assert(length >= 0 and out.value)
         try:
-            return string_at(out.value, length).decode("utf-8")
+            return string_at(out.value or 0, length).decode("utf-8")
         finally:
-            lib.OPENSSL_free(out.value)
+            _OPENSSL_free(out.value)
 
     __eq__ = _name_comparison(operator.eq)
     __ne__ = _name_comparison(operator.ne)

@@ -223,3 +223,20 @@ def test_der_encoding_matches_pyopenssl():
     name = new_name(C="US", CN="foo")
     assert name.der() == (b"0\x1b1\x0b0\t\x06\x03U\x04\x06\x13\x02US1\x0c0\n"
                           b"\x06\x03U\x04\x03\x0c\x03foo")
+
+
+def test_empty_values():
+    name = new_name()
+    name.title = ""
+    assert name.title == ""
+    with pytest.raises(Error):
+        name.CN = ""        # OpenSSL requires at least one character
+    assert name.CN is None
+
+
+def test_attribute_lookup_is_cached_but_exact():
+    name = new_name(CN="x")
+    for _ in range(3):
+        assert name.CN == "x" and name.commonName == "x"
+        with pytest.raises(AttributeError):
+            name.notAnAttribute
