@@ -532,3 +532,31 @@ def test_ecdhe_handshake_with_set_tmp_ecdh(pki):
     server, client = memory_pair(sctx, cctx)
     handshake_memory(server, client)
     assert client.get_cipher_name() == "ECDHE-RSA-AES128-GCM-SHA256"
+
+
+@pytest.mark.parametrize("setter", [
+    "set_info_callback", "set_tlsext_servername_callback",
+    "set_alpn_select_callback", "set_npn_advertise_callback",
+    "set_npn_select_callback", "set_keylog_callback", "set_passwd_cb"])
+@pytest.mark.parametrize("bad", [None, 5, b"callback"])
+def test_callback_setters_refuse_non_callables(setter, bad):
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    with pytest.raises((TypeError, NotImplementedError)):
+        getattr(ctx, setter)(bad)
+
+
+@pytest.mark.parametrize("bad", [None, 5, [b"h2", 3], ["h2"], [b"x" * 256]])
+def test_alpn_protos_bad_input(bad):
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    with pytest.raises((TypeError, ValueError)):
+        ctx.set_alpn_protos(bad)
+    with pytest.raises((TypeError, ValueError)):
+        SSL.Connection(ctx, None).set_alpn_protos(bad)
+
+
+def test_client_ca_list_bad_input():
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    with pytest.raises(TypeError):
+        ctx.set_client_ca_list(None)
+    with pytest.raises(TypeError):
+        ctx.set_client_ca_list([b"CN=x"])
