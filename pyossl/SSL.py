@@ -327,11 +327,11 @@ def _verify_thunk(ok, store_ctx):
         cert = _x509_from_borrowed(cert_ptr) if cert_ptr else None
         errnum = _lib.X509_STORE_CTX_get_error(store_ctx)
         depth = _lib.X509_STORE_CTX_get_error_depth(store_ctx)
-        result = callback(conn, cert, errnum, depth, ok)
+        accepted = bool(callback(conn, cert, errnum, depth, ok))
     except BaseException:
         _reject(store_ctx)
         raise
-    if result:
+    if accepted:
         _lib.X509_STORE_CTX_set_error(store_ctx, _X509_V_OK)
         return 1
     _reject(store_ctx)

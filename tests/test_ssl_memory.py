@@ -498,3 +498,15 @@ def test_connections_are_freed(pki):
     del conn
     gc.collect()
     assert ref() is None
+
+
+def test_verify_callback_result_without_truth_value(pki):
+    class Ambiguous(object):
+        def __bool__(self):
+            raise ValueError("ambiguous")
+
+    server, client = memory_pair(
+        server_context(pki),
+        client_context(pki, callback=lambda *args: Ambiguous()))
+    with pytest.raises(ValueError):
+        handshake_memory(server, client)
