@@ -499,7 +499,7 @@ def test_handshakes_with_callbacks_leave_memory_flat(pki):
         one()
     gc.collect()
     before = rss()
-    for _ in range(1000):
+    for _ in range(2000):
         one()
     gc.collect()
     assert rss() - before < 16 * 1024 * 1024
