@@ -1659,8 +1659,10 @@ class Connection(object):
             raise TypeError("Connection sock was not None")
         if not isinstance(bufsiz, int):
             raise TypeError("bufsiz must be an integer")
-        if bufsiz < 0:
-            raise ValueError("bufsiz must not be negative")
+        if bufsiz <= 0:
+            if bufsiz < 0:
+                raise ValueError("bufsiz must not be negative")
+            return b""
         if bufsiz > _READ_CHUNK:
             available = _BIO_ctrl_pending(bio)
             if available > _READ_CHUNK:

@@ -312,6 +312,7 @@ def test_memory_connection_has_no_socket(pki):
         conn.bio_read("10")
     with pytest.raises(ValueError):
         conn.bio_read(-1)
+    assert conn.bio_read(0) == b""
 
 
 def test_app_data_and_context(pki):
