@@ -307,8 +307,10 @@ def _buffer_pointer(buf, what="data"):
 
 # ------------------------------------------------------------- callbacks --
 # SSL* -> Connection and SSL_CTX* -> Context, for the callback thunks.
-_connections = weakref.WeakValueDictionary()
-_contexts = weakref.WeakValueDictionary()
+_connections: "weakref.WeakValueDictionary[int, Connection]" = \
+    weakref.WeakValueDictionary()
+_contexts: "weakref.WeakValueDictionary[int, Context]" = \
+    weakref.WeakValueDictionary()
 _STORE_SSL_IDX = _lib.SSL_get_ex_data_X509_STORE_CTX_idx()
 _X509_V_OK = _lib.X509_V_OK
 _X509_V_ERR_APPLICATION_VERIFICATION = 50

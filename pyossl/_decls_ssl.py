@@ -61,12 +61,13 @@ def _ctrl(fn_name, cmd, fixed_larg=None):
     """A macro ``name(obj, larg)`` (or ``name(obj)``) over a ctrl function."""
     def factory(lib):
         ctrl = getattr(lib, fn_name)
-        if fixed_larg is None:
-            def call(obj, larg=0):
-                return ctrl(obj, cmd, larg, None)
-        else:
-            def call(obj):
-                return ctrl(obj, cmd, fixed_larg, None)
+
+        def setter(obj, larg=0):
+            return ctrl(obj, cmd, larg, None)
+
+        def getter(obj):
+            return ctrl(obj, cmd, fixed_larg, None)
+        call = setter if fixed_larg is None else getter
         call.__name__ = "ctrl_%d" % cmd
         return call
     return factory
