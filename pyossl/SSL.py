@@ -14,6 +14,9 @@ from ctypes import (addressof, byref, c_char, c_int, c_ubyte, c_uint,
                     c_void_p, cast, create_string_buffer, memmove, string_at)
 from errno import EBADF, errorcode
 
+from typing import (TYPE_CHECKING, Any, Callable, List, NoReturn, Optional,
+                    Sequence, Tuple, Union)
+
 from . import _decls_ssl as _d
 from . import _util
 from ._ffi_decls import PEM_PASSWORD_CB
@@ -42,7 +45,19 @@ __all__ = [
     "Context", "ContextType", "Connection", "ConnectionType",
 ]
 
+if TYPE_CHECKING:                                    # pragma: no cover
+    import os
+
+    from ._pki import X509Store
+    from .crypto import PKey, X509, X509Name
+
 _GEN = _lib.generation
+
+# Types used in the annotations of the public API.
+_Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+_Data = Union[bytes, bytearray, memoryview, str]
+_PassphraseCallback = Callable[[int, bool, Any], bytes]
+_VerifyCallback = Callable[["Connection", "X509", int, int, int], Any]
 
 # ------------------------------------------------------------- constants --
 
@@ -107,6 +122,56 @@ SSL_CB_HANDSHAKE_START = _lib.SSL_CB_HANDSHAKE_START
 SSL_CB_HANDSHAKE_DONE = _lib.SSL_CB_HANDSHAKE_DONE
 
 
+# Options and modes every supported generation defines (values from the
+# per-generation tables); the rest are added by _export_prefixed below.
+MODE_ENABLE_PARTIAL_WRITE = _lib.SSL_MODE_ENABLE_PARTIAL_WRITE
+MODE_ACCEPT_MOVING_WRITE_BUFFER = _lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+MODE_AUTO_RETRY = _lib.SSL_MODE_AUTO_RETRY
+MODE_NO_AUTO_CHAIN = _lib.SSL_MODE_NO_AUTO_CHAIN
+MODE_RELEASE_BUFFERS = _lib.SSL_MODE_RELEASE_BUFFERS
+MODE_SEND_CLIENTHELLO_TIME = _lib.SSL_MODE_SEND_CLIENTHELLO_TIME
+MODE_SEND_SERVERHELLO_TIME = _lib.SSL_MODE_SEND_SERVERHELLO_TIME
+MODE_SEND_FALLBACK_SCSV = _lib.SSL_MODE_SEND_FALLBACK_SCSV
+OP_MICROSOFT_SESS_ID_BUG = _lib.SSL_OP_MICROSOFT_SESS_ID_BUG
+OP_NETSCAPE_CHALLENGE_BUG = _lib.SSL_OP_NETSCAPE_CHALLENGE_BUG
+OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG = _lib.SSL_OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG
+OP_SSLREF2_REUSE_CERT_TYPE_BUG = _lib.SSL_OP_SSLREF2_REUSE_CERT_TYPE_BUG
+OP_MICROSOFT_BIG_SSLV3_BUFFER = _lib.SSL_OP_MICROSOFT_BIG_SSLV3_BUFFER
+OP_MSIE_SSLV2_RSA_PADDING = _lib.SSL_OP_MSIE_SSLV2_RSA_PADDING
+OP_SSLEAY_080_CLIENT_DH_BUG = _lib.SSL_OP_SSLEAY_080_CLIENT_DH_BUG
+OP_TLS_D5_BUG = _lib.SSL_OP_TLS_D5_BUG
+OP_TLS_BLOCK_PADDING_BUG = _lib.SSL_OP_TLS_BLOCK_PADDING_BUG
+OP_SINGLE_ECDH_USE = _lib.SSL_OP_SINGLE_ECDH_USE
+OP_SINGLE_DH_USE = _lib.SSL_OP_SINGLE_DH_USE
+OP_EPHEMERAL_RSA = _lib.SSL_OP_EPHEMERAL_RSA
+OP_NO_SSLv2 = _lib.SSL_OP_NO_SSLv2
+OP_PKCS1_CHECK_1 = _lib.SSL_OP_PKCS1_CHECK_1
+OP_PKCS1_CHECK_2 = _lib.SSL_OP_PKCS1_CHECK_2
+OP_NETSCAPE_CA_DN_BUG = _lib.SSL_OP_NETSCAPE_CA_DN_BUG
+OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG = _lib.SSL_OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG
+OP_LEGACY_SERVER_CONNECT = _lib.SSL_OP_LEGACY_SERVER_CONNECT
+OP_TLSEXT_PADDING = _lib.SSL_OP_TLSEXT_PADDING
+OP_SAFARI_ECDHE_ECDSA_BUG = _lib.SSL_OP_SAFARI_ECDHE_ECDSA_BUG
+OP_DONT_INSERT_EMPTY_FRAGMENTS = _lib.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS
+OP_NO_QUERY_MTU = _lib.SSL_OP_NO_QUERY_MTU
+OP_COOKIE_EXCHANGE = _lib.SSL_OP_COOKIE_EXCHANGE
+OP_NO_TICKET = _lib.SSL_OP_NO_TICKET
+OP_CISCO_ANYCONNECT = _lib.SSL_OP_CISCO_ANYCONNECT
+OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION = _lib.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION
+OP_NO_COMPRESSION = _lib.SSL_OP_NO_COMPRESSION
+OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION = _lib.SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION
+OP_CIPHER_SERVER_PREFERENCE = _lib.SSL_OP_CIPHER_SERVER_PREFERENCE
+OP_TLS_ROLLBACK_BUG = _lib.SSL_OP_TLS_ROLLBACK_BUG
+OP_NO_SSLv3 = _lib.SSL_OP_NO_SSLv3
+OP_NO_TLSv1 = _lib.SSL_OP_NO_TLSv1
+OP_NO_TLSv1_2 = _lib.SSL_OP_NO_TLSv1_2
+OP_NO_TLSv1_1 = _lib.SSL_OP_NO_TLSv1_1
+OP_NO_DTLSv1 = _lib.SSL_OP_NO_DTLSv1
+OP_NO_DTLSv1_2 = _lib.SSL_OP_NO_DTLSv1_2
+OP_CRYPTOPRO_TLSEXT_BUG = _lib.SSL_OP_CRYPTOPRO_TLSEXT_BUG
+OP_ALL = _lib.SSL_OP_ALL
+
+
 def _export_prefixed(prefix, c_prefix):
     """Module constants for every ``c_prefix*`` constant this build defines.
 
@@ -145,7 +210,7 @@ if getattr(_lib, "SSL_SESS_CACHE_UPDATE_TIME", None) is not None:
     __all__.append("SESS_CACHE_UPDATE_TIME")
 
 
-def SSLeay_version(type):
+def SSLeay_version(type: int) -> bytes:
     """Return a string describing the version of OpenSSL in use.
 
     :param type: One of the :const:`SSLEAY_` constants defined in this
@@ -513,7 +578,7 @@ class Session(object):
     .. versionadded:: 0.14
     """
 
-    _session = None
+    _session: Optional[int] = None
 
 
 # --------------------------------------------------------------- Context --
@@ -574,7 +639,18 @@ class Context(object):
     :raises ValueError: if the loaded OpenSSL lacks *method*.
     """
 
-    def __init__(self, method):
+    _context: int
+    _passphrase_callback: Optional[_PassphraseCallback]
+    _passphrase_userdata: Any
+    _verify_callback: Optional[_VerifyCallback]
+    _info_callback: Optional[Callable[..., Any]]
+    _keylog_callback: Optional[Callable[..., Any]]
+    _tlsext_servername_callback: Optional[Callable[..., Any]]
+    _alpn_select_callback: Optional[Callable[..., Any]]
+    _npn_advertise_callback: Optional[Callable[..., Any]]
+    _npn_select_callback: Optional[Callable[..., Any]]
+
+    def __init__(self, method: int) -> None:
         if not isinstance(method, int) or isinstance(method, bool):
             raise TypeError("method must be an integer")
         try:
@@ -640,7 +716,7 @@ class Context(object):
             raise _synthetic_error("SSL_CTX_set_%s_proto_version" % which,
                                    "unknown protocol version")
 
-    def set_min_proto_version(self, version):
+    def set_min_proto_version(self, version: int) -> None:
         """Set the lowest protocol version connections may use.
 
         :param version: :const:`TLS1_VERSION`, :const:`TLS1_2_VERSION`, ...
@@ -650,7 +726,7 @@ class Context(object):
         """
         self._set_proto_version(version, "min")
 
-    def set_max_proto_version(self, version):
+    def set_max_proto_version(self, version: int) -> None:
         """Set the highest protocol version connections may use.
 
         :param version: :const:`TLS1_2_VERSION`, :const:`TLS1_3_VERSION`, ...
@@ -662,7 +738,8 @@ class Context(object):
 
     # -- verification locations ------------------------------------------
 
-    def load_verify_locations(self, cafile, capath=None):
+    def load_verify_locations(self, cafile: Optional[_Path],
+                              capath: Optional[_Path] = None) -> None:
         """Let OpenSSL know where to find trusted certificates (PEM).
 
         :param cafile: A file of certificates (``bytes`` or ``str``), or
@@ -678,7 +755,7 @@ class Context(object):
                                                   capath):
             _raise_error_queue()
 
-    def set_default_verify_paths(self):
+    def set_default_verify_paths(self) -> None:
         """Use the platform's default CA certificates for verification.
 
         :return: None
@@ -689,7 +766,8 @@ class Context(object):
 
     # -- passphrases ------------------------------------------------------
 
-    def set_passwd_cb(self, callback, userdata=None):
+    def set_passwd_cb(self, callback: _PassphraseCallback,
+                      userdata: Any = None) -> None:
         """Set the passphrase callback, used when a private key with a
         passphrase is loaded.
 
@@ -717,7 +795,7 @@ class Context(object):
         _check_callbacks()
         _raise_error_queue()
 
-    def use_certificate_chain_file(self, certfile):
+    def use_certificate_chain_file(self, certfile: _Path) -> None:
         """Load a certificate chain (PEM): the first certificate is this
         side's, the rest its chain.
 
@@ -730,7 +808,8 @@ class Context(object):
                                                        certfile):
             self._fail_with_callbacks()
 
-    def use_certificate_file(self, certfile, filetype=FILETYPE_PEM):
+    def use_certificate_file(self, certfile: _Path,
+                             filetype: int = FILETYPE_PEM) -> None:
         """Load the first certificate found in a file.
 
         :param certfile: The file name (``bytes`` or ``str``).
@@ -746,7 +825,7 @@ class Context(object):
                                                  filetype):
             _raise_error_queue()
 
-    def use_certificate(self, cert):
+    def use_certificate(self, cert: "X509") -> None:
         """Use a certificate.
 
         :param cert: An :class:`pyossl.crypto.X509`.
@@ -758,7 +837,7 @@ class Context(object):
         if not _lib.SSL_CTX_use_certificate(self._context, cert._x509):
             _raise_error_queue()
 
-    def add_extra_chain_cert(self, certobj):
+    def add_extra_chain_cert(self, certobj: "X509") -> None:
         """Add a certificate to the chain presented with this side's
         certificate.
 
@@ -775,7 +854,8 @@ class Context(object):
             _lib.X509_free(copy)
             _raise_error_queue()
 
-    def use_privatekey_file(self, keyfile, filetype=FILETYPE_PEM):
+    def use_privatekey_file(self, keyfile: _Path,
+                            filetype: int = FILETYPE_PEM) -> None:
         """Load the first private key found in a file.
 
         :param keyfile: The file name (``bytes`` or ``str``).
@@ -794,7 +874,7 @@ class Context(object):
             self._fail_with_callbacks()
         _check_callbacks()
 
-    def use_privatekey(self, pkey):
+    def use_privatekey(self, pkey: "PKey") -> None:
         """Use a private key.
 
         :param pkey: A :class:`pyossl.crypto.PKey`.
@@ -806,7 +886,7 @@ class Context(object):
         if not _lib.SSL_CTX_use_PrivateKey(self._context, pkey._pkey):
             self._fail_with_callbacks()
 
-    def check_privatekey(self):
+    def check_privatekey(self) -> None:
         """Check that the private key matches the certificate.
 
         :raises Error: if they do not match (or one is missing).
@@ -817,7 +897,7 @@ class Context(object):
 
     # -- client CAs -------------------------------------------------------
 
-    def load_client_ca(self, cafile):
+    def load_client_ca(self, cafile: bytes) -> None:
         """Load the CA names sent to clients when asking for a client
         certificate (does not make them trusted).
 
@@ -834,7 +914,8 @@ class Context(object):
             _raise_error_queue()
         _lib.SSL_CTX_set_client_CA_list(self._context, ca_list)
 
-    def set_client_ca_list(self, certificate_authorities):
+    def set_client_ca_list(
+            self, certificate_authorities: Sequence["X509Name"]) -> None:
         """Replace the CA names sent to clients asking for a certificate.
 
         :param certificate_authorities: A sequence of
@@ -865,7 +946,7 @@ class Context(object):
             raise
         _lib.SSL_CTX_set_client_CA_list(self._context, stack)
 
-    def add_client_ca(self, certificate_authority):
+    def add_client_ca(self, certificate_authority: "X509") -> None:
         """Add a CA certificate's subject to the names sent to clients
         asking for a certificate.
 
@@ -881,7 +962,7 @@ class Context(object):
 
     # -- sessions ---------------------------------------------------------
 
-    def set_session_id(self, buf):
+    def set_session_id(self, buf: bytes) -> None:
         """Set the session id context in which sessions may be reused.
 
         :param bytes buf: The session id context (at most 32 bytes).
@@ -895,7 +976,7 @@ class Context(object):
                                                len(buf)) != 1:
             _raise_error_queue()
 
-    def set_session_cache_mode(self, mode):
+    def set_session_cache_mode(self, mode: int) -> int:
         """Set the behaviour of the session cache.
 
         :param mode: One or more of the ``SESS_CACHE_*`` flags (or-ed).
@@ -907,7 +988,7 @@ class Context(object):
             raise TypeError("mode must be an integer")
         return _lib.SSL_CTX_set_session_cache_mode(self._context, mode)
 
-    def get_session_cache_mode(self):
+    def get_session_cache_mode(self) -> int:
         """Get the session cache mode.
 
         :return: The ``SESS_CACHE_*`` flags in use.
@@ -916,7 +997,7 @@ class Context(object):
         """
         return _lib.SSL_CTX_get_session_cache_mode(self._context)
 
-    def set_timeout(self, timeout):
+    def set_timeout(self, timeout: int) -> int:
         """Set the lifetime of new sessions.
 
         :param timeout: In whole seconds (default 300).
@@ -926,7 +1007,7 @@ class Context(object):
             raise TypeError("timeout must be an integer")
         return _lib.SSL_CTX_set_timeout(self._context, timeout)
 
-    def get_timeout(self):
+    def get_timeout(self) -> int:
         """Get the session lifetime set by :meth:`set_timeout`.
 
         :return: Seconds (default 300).
@@ -935,7 +1016,8 @@ class Context(object):
 
     # -- verification -----------------------------------------------------
 
-    def set_verify(self, mode, callback=None):
+    def set_verify(self, mode: int,
+                   callback: Optional[_VerifyCallback] = None) -> None:
         """Set the verification mode and the verification callback.
 
         :param mode: :const:`VERIFY_NONE` or :const:`VERIFY_PEER`, the
@@ -958,7 +1040,7 @@ class Context(object):
         _lib.SSL_CTX_set_verify(self._context, mode,
                                 _VERIFY_FP if callback is not None else None)
 
-    def set_verify_depth(self, depth):
+    def set_verify_depth(self, depth: int) -> None:
         """Set the maximum depth of the peer's certificate chain.
 
         :param depth: An integer.
@@ -968,21 +1050,21 @@ class Context(object):
             raise TypeError("depth must be an integer")
         _lib.SSL_CTX_set_verify_depth(self._context, depth)
 
-    def get_verify_mode(self):
+    def get_verify_mode(self) -> int:
         """Get the verification mode set by :meth:`set_verify`.
 
         :return: The mode.
         """
         return _lib.SSL_CTX_get_verify_mode(self._context)
 
-    def get_verify_depth(self):
+    def get_verify_depth(self) -> int:
         """Get the depth set by :meth:`set_verify_depth`.
 
         :return: The depth.
         """
         return _lib.SSL_CTX_get_verify_depth(self._context)
 
-    def get_cert_store(self):
+    def get_cert_store(self) -> Optional["X509Store"]:
         """Get the certificate store of this context, to add trusted
         certificates without :meth:`load_verify_locations`.
 
@@ -992,14 +1074,12 @@ class Context(object):
         store = _lib.SSL_CTX_get_cert_store(self._context)
         if not store:
             return None
-        store_class = getattr(_crypto(), "X509Store", None)
-        if store_class is None:
-            from ._pki import X509Store as store_class
-        return store_class._from_raw_store_ptr(store, self)
+        from ._pki import X509Store    # what crypto.X509Store is
+        return X509Store._from_raw_store_ptr(store, self)
 
     # -- key exchange ------------------------------------------------------
 
-    def load_tmp_dh(self, dhfile):
+    def load_tmp_dh(self, dhfile: _Path) -> None:
         """Load Diffie-Hellman parameters for ephemeral DH key exchange.
 
         :param dhfile: A PEM file of DH parameters (``bytes`` or ``str``).
@@ -1030,7 +1110,7 @@ class Context(object):
         finally:
             _lib.BIO_free(bio)
 
-    def set_tmp_ecdh(self, curve):
+    def set_tmp_ecdh(self, curve: Any) -> None:
         """Select the curve used for ECDHE key exchange.
 
         :param curve: A curve object from
@@ -1047,7 +1127,7 @@ class Context(object):
 
     # -- ciphers, options, modes -------------------------------------------
 
-    def set_cipher_list(self, cipher_list):
+    def set_cipher_list(self, cipher_list: bytes) -> None:
         """Set the cipher list (TLS 1.2 and below).
 
         :param bytes cipher_list: An OpenSSL cipher string.
@@ -1071,7 +1151,7 @@ class Context(object):
                                        "no cipher match")
 
     @_requires("SSL_CTX_set_ciphersuites", "TLS 1.3 ciphersuites")
-    def set_ciphersuites(self, ciphersuites):
+    def set_ciphersuites(self, ciphersuites: bytes) -> None:
         """Set the TLS 1.3 ciphersuites (OpenSSL 1.1.1+).
 
         :param bytes ciphersuites: e.g. ``b"TLS_AES_128_GCM_SHA256"``.
@@ -1083,7 +1163,7 @@ class Context(object):
         if _lib.SSL_CTX_set_ciphersuites(self._context, ciphersuites) != 1:
             _raise_error_queue()
 
-    def set_options(self, options):
+    def set_options(self, options: int) -> int:
         """Add options (``OP_*``); options set before are kept.
 
         :param options: The options to add.
@@ -1093,7 +1173,7 @@ class Context(object):
             raise TypeError("options must be an integer")
         return _lib.SSL_CTX_set_options(self._context, options)
 
-    def set_mode(self, mode):
+    def set_mode(self, mode: int) -> int:
         """Add modes (``MODE_*``); modes set before are kept.
 
         :param mode: The modes to add.
@@ -1109,7 +1189,8 @@ class Context(object):
 
     # -- callbacks --------------------------------------------------------
 
-    def set_info_callback(self, callback):
+    def set_info_callback(
+            self, callback: Callable[["Connection", int, int], Any]) -> None:
         """Set the information callback, called during handshakes.
 
         :param callback: Called as ``callback(connection, where, ret)``.
@@ -1121,7 +1202,8 @@ class Context(object):
         _lib.SSL_CTX_set_info_callback(self._context, _INFO_FP)
 
     @_requires("SSL_CTX_set_keylog_callback", "Key logging")
-    def set_keylog_callback(self, callback):
+    def set_keylog_callback(
+            self, callback: Callable[["Connection", bytes], Any]) -> None:
         """Set the TLS key logging callback (OpenSSL 1.1.1+).
 
         :param callback: Called as ``callback(connection, line)`` with one
@@ -1133,7 +1215,8 @@ class Context(object):
         self._keylog_callback = callback
         _lib.SSL_CTX_set_keylog_callback(self._context, _KEYLOG_FP)
 
-    def set_tlsext_servername_callback(self, callback):
+    def set_tlsext_servername_callback(
+            self, callback: Callable[["Connection"], Any]) -> None:
         """Set the callback for clients that send a server name (SNI).
 
         :param callback: Called as ``callback(connection)``; it may call
@@ -1151,7 +1234,7 @@ class Context(object):
         _lib.SSL_CTX_set_tlsext_servername_arg(self._context, self._context)
 
     @_requires("SSL_CTX_set_alpn_protos", "ALPN")
-    def set_alpn_protos(self, protos):
+    def set_alpn_protos(self, protos: Sequence[bytes]) -> None:
         """Set the protocols a client offers by ALPN.
 
         :param protos: A list of byte strings, e.g. ``[b'h2', b'http/1.1']``.
@@ -1162,7 +1245,9 @@ class Context(object):
             _raise_error_queue()
 
     @_requires("SSL_CTX_set_alpn_select_cb", "ALPN")
-    def set_alpn_select_callback(self, callback):
+    def set_alpn_select_callback(
+            self, callback: Callable[["Connection", List[bytes]], Any]
+    ) -> None:
         """Set the server's ALPN selection callback.
 
         :param callback: Called as ``callback(connection, offered)`` with
@@ -1178,7 +1263,8 @@ class Context(object):
                                         self._context)
 
     @_requires("SSL_CTX_set_next_protos_advertised_cb", "NPN")
-    def set_npn_advertise_callback(self, callback):
+    def set_npn_advertise_callback(
+            self, callback: Callable[["Connection"], List[bytes]]) -> None:
         """Set the server's NPN callback giving the advertised protocols.
 
         :param callback: Called as ``callback(connection)``; returns a list
@@ -1194,7 +1280,9 @@ class Context(object):
             self._context, _NPN_ADVERTISE_FP, self._context)
 
     @_requires("SSL_CTX_set_next_proto_select_cb", "NPN")
-    def set_npn_select_callback(self, callback):
+    def set_npn_select_callback(
+            self, callback: Callable[["Connection", List[bytes]], bytes]
+    ) -> None:
         """Set the client's NPN callback choosing among offered protocols.
 
         :param callback: Called as ``callback(connection, offered)``;
@@ -1211,14 +1299,14 @@ class Context(object):
 
     # -- application data -------------------------------------------------
 
-    def get_app_data(self):
+    def get_app_data(self) -> Any:
         """Get the application data set by :meth:`set_app_data`.
 
         :return: The data (``None`` by default).
         """
         return self._app_data
 
-    def set_app_data(self, data):
+    def set_app_data(self, data: Any) -> None:
         """Associate any Python object with this context.
 
         :param data: The object.
@@ -1318,13 +1406,15 @@ class Connection(object):
     :raises TypeError: if *context* is not a :class:`Context`.
     """
 
-    _socket = None
-    _into_ssl = None
-    _from_ssl = None
-    _rbuf = None
-    _selection_keepalive = None
+    _ssl: int
+    _socket: Any = None
+    _into_ssl: Optional[int] = None
+    _from_ssl: Optional[int] = None
+    _rbuf: Optional[Tuple[int, memoryview, Any]] = None
+    _selection_keepalive: Any = None
+    _verify_callback: Optional[_VerifyCallback]
 
-    def __init__(self, context, socket=None):
+    def __init__(self, context: Context, socket: Any = None) -> None:
         if not isinstance(context, Context):
             raise TypeError("context must be a Context instance")
         fd = None if socket is None else _as_fd(socket)
@@ -1407,14 +1497,14 @@ class Connection(object):
 
     # -- context ---------------------------------------------------------
 
-    def get_context(self):
+    def get_context(self) -> Context:
         """Get the :class:`Context` of this connection.
 
         :return: The context.
         """
         return self._context
 
-    def set_context(self, context):
+    def set_context(self, context: Context) -> None:
         """Switch this connection to another :class:`Context` (e.g. from a
         server name callback, to present another certificate).
 
@@ -1429,7 +1519,8 @@ class Connection(object):
 
     # -- verification (per connection) -----------------------------------
 
-    def set_verify(self, mode, callback=None):
+    def set_verify(self, mode: int,
+                   callback: Optional[_VerifyCallback] = None) -> None:
         """Set the verification mode and callback of this connection only
         (see :meth:`Context.set_verify`).
 
@@ -1445,7 +1536,7 @@ class Connection(object):
         _lib.SSL_set_verify(self._ssl, mode,
                             _VERIFY_FP if callback is not None else None)
 
-    def get_verify_mode(self):
+    def get_verify_mode(self) -> int:
         """Get this connection's verification mode.
 
         :return: The ``VERIFY_*`` flags.
@@ -1454,7 +1545,7 @@ class Connection(object):
 
     # -- server name -----------------------------------------------------
 
-    def get_servername(self):
+    def get_servername(self) -> Optional[bytes]:
         """Get the server name the client sent (SNI).
 
         :return: The name (``bytes``), or ``None``.
@@ -1465,7 +1556,7 @@ class Connection(object):
                                        _lib.TLSEXT_NAMETYPE_host_name)
         return name if name else None
 
-    def set_tlsext_host_name(self, name):
+    def set_tlsext_host_name(self, name: bytes) -> None:
         """Set the server name to send in the client hello (SNI).
 
         :param bytes name: The host name.
@@ -1483,7 +1574,7 @@ class Connection(object):
 
     # -- I/O ----------------------------------------------------------------
 
-    def pending(self):
+    def pending(self) -> int:
         """Get the number of bytes that can be read at once from the TLS
         buffer (not the transport).
 
@@ -1497,7 +1588,7 @@ class Connection(object):
             return 0
         return result
 
-    def send(self, buf, flags=0):
+    def send(self, buf: _Data, flags: int = 0) -> int:
         """Send data.  After a ``Want*`` error, call again with the same
         data.
 
@@ -1526,7 +1617,7 @@ class Connection(object):
 
     write = send
 
-    def sendall(self, buf, flags=0):
+    def sendall(self, buf: _Data, flags: int = 0) -> int:
         """Send all of the data, calling :meth:`send` as often as needed.
 
         :param buf: As for :meth:`send`.
@@ -1562,7 +1653,7 @@ class Connection(object):
         self._rbuf = (addressof(anchor), memoryview(buf), anchor)
         return self._rbuf
 
-    def recv(self, bufsiz, flags=None):
+    def recv(self, bufsiz: int, flags: Optional[int] = None) -> bytes:
         """Receive data.
 
         :param bufsiz: The most bytes to return (a call returns at most one
@@ -1594,7 +1685,8 @@ class Connection(object):
 
     read = recv
 
-    def recv_into(self, buffer, nbytes=None, flags=None):
+    def recv_into(self, buffer: Any, nbytes: Optional[int] = None,
+                  flags: Optional[int] = None) -> int:
         """Receive data straight into *buffer* (no intermediate copy).
 
         :param buffer: A writable buffer (``bytearray``, ``memoryview``,
@@ -1647,7 +1739,7 @@ class Connection(object):
             raise ValueError("unknown bio failure")
         _raise_error_queue()
 
-    def bio_read(self, bufsiz):
+    def bio_read(self, bufsiz: int) -> bytes:
         """Read bytes that OpenSSL wrote to the outgoing memory BIO (to be
         sent to the peer).
 
@@ -1684,7 +1776,7 @@ class Connection(object):
             self._handle_bio_errors(bio, result)
         return rbuf[1][:result].tobytes()
 
-    def bio_write(self, buf):
+    def bio_write(self, buf: _Data) -> int:
         """Give OpenSSL bytes received from the peer (the incoming memory
         BIO).
 
@@ -1707,7 +1799,7 @@ class Connection(object):
             self._handle_bio_errors(bio, result)
         return result
 
-    def bio_shutdown(self):
+    def bio_shutdown(self) -> None:
         """Signal end of file on the incoming memory BIO.
 
         :raises TypeError: on a socket connection.
@@ -1717,14 +1809,14 @@ class Connection(object):
             raise TypeError("Connection sock was not None")
         _lib.BIO_set_mem_eof_return(self._into_ssl, 0)
 
-    def want_read(self):
+    def want_read(self) -> bool:
         """Whether OpenSSL needs more data from the transport.
 
         :return: ``True`` or ``False``.
         """
         return _lib.SSL_want(self._ssl) == _lib.SSL_READING
 
-    def want_write(self):
+    def want_write(self) -> bool:
         """Whether OpenSSL has data to write to the transport.
 
         :return: ``True`` or ``False``.
@@ -1733,21 +1825,21 @@ class Connection(object):
 
     # -- handshake and renegotiation -------------------------------------
 
-    def set_accept_state(self):
+    def set_accept_state(self) -> None:
         """Act as the server; the handshake happens on the first I/O.
 
         :return: None
         """
         _lib.SSL_set_accept_state(self._ssl)
 
-    def set_connect_state(self):
+    def set_connect_state(self) -> None:
         """Act as the client; the handshake happens on the first I/O.
 
         :return: None
         """
         _lib.SSL_set_connect_state(self._ssl)
 
-    def do_handshake(self):
+    def do_handshake(self) -> None:
         """Perform (or continue) the TLS handshake.
 
         :raises WantReadError: (etc.) as :meth:`send` and :meth:`recv`.
@@ -1761,7 +1853,7 @@ class Connection(object):
             self._raise_ssl_error(ssl, result)
         _check_callbacks()
 
-    def renegotiate(self):
+    def renegotiate(self) -> bool:
         """Start a renegotiation (TLS 1.2 and below).
 
         :return: ``True`` if one was started, ``False`` if one is pending.
@@ -1773,14 +1865,14 @@ class Connection(object):
             return True
         return False
 
-    def renegotiate_pending(self):
+    def renegotiate_pending(self) -> bool:
         """Whether a renegotiation is in progress.
 
         :rtype: bool
         """
         return _lib.SSL_renegotiate_pending(self._ssl) == 1
 
-    def total_renegotiations(self):
+    def total_renegotiations(self) -> int:
         """The number of renegotiations so far.
 
         :rtype: int
@@ -1789,7 +1881,7 @@ class Connection(object):
 
     # -- socket-level -----------------------------------------------------
 
-    def connect(self, addr):
+    def connect(self, addr: Any) -> None:
         """Connect the socket and act as the client.
 
         :param addr: The address, as for :meth:`socket.socket.connect`.
@@ -1798,7 +1890,7 @@ class Connection(object):
         _lib.SSL_set_connect_state(self._ssl)
         return self._socket.connect(addr)
 
-    def connect_ex(self, addr):
+    def connect_ex(self, addr: Any) -> int:
         """Like :meth:`connect`, returning an error indicator.
 
         :param addr: The address.
@@ -1808,7 +1900,7 @@ class Connection(object):
         self.set_connect_state()
         return connect_ex(addr)
 
-    def accept(self):
+    def accept(self) -> Tuple["Connection", Any]:
         """Accept a connection on the socket and wrap it as a server.
 
         :return: ``(connection, address)``.
@@ -1818,7 +1910,7 @@ class Connection(object):
         conn.set_accept_state()
         return conn, addr
 
-    def shutdown(self):
+    def shutdown(self) -> bool:
         """Send the TLS closure alert.
 
         :return: ``True`` once both sides have sent closure alerts,
@@ -1833,7 +1925,7 @@ class Connection(object):
         _check_callbacks()
         return result > 0
 
-    def get_shutdown(self):
+    def get_shutdown(self) -> int:
         """Get the shutdown state.
 
         :return: A bit mask of :const:`SENT_SHUTDOWN` and
@@ -1841,7 +1933,7 @@ class Connection(object):
         """
         return _lib.SSL_get_shutdown(self._ssl)
 
-    def set_shutdown(self, state):
+    def set_shutdown(self, state: int) -> None:
         """Set the shutdown state.
 
         :param state: A bit mask of :const:`SENT_SHUTDOWN` and
@@ -1852,14 +1944,14 @@ class Connection(object):
             raise TypeError("state must be an integer")
         _lib.SSL_set_shutdown(self._ssl, state)
 
-    def sock_shutdown(self, *args, **kwargs):
+    def sock_shutdown(self, *args: Any, **kwargs: Any) -> None:
         """Call the socket's ``shutdown`` (see :manpage:`shutdown(2)`).
 
         :return: What it returns.
         """
         return self._socket.shutdown(*args, **kwargs)
 
-    def makefile(self, *args, **kwargs):
+    def makefile(self, *args: Any, **kwargs: Any) -> NoReturn:
         """Not implemented: there is no dup semantics for TLS connections.
 
         :raises NotImplementedError: always.
@@ -1869,7 +1961,7 @@ class Connection(object):
 
     # -- information -----------------------------------------------------
 
-    def get_state_string(self):
+    def get_state_string(self) -> bytes:
         """A verbose description of the handshake state.
 
         :rtype: bytes
@@ -1878,12 +1970,12 @@ class Connection(object):
 
     state_string = get_state_string
 
-    def get_cipher_list(self):
+    def get_cipher_list(self) -> List[str]:
         """The ciphers this connection may use.
 
         :return: A list of cipher names (``str``).
         """
-        ciphers = []
+        ciphers: List[str] = []
         i = 0
         while True:
             name = _lib.SSL_get_cipher_list(self._ssl, i)
@@ -1892,7 +1984,7 @@ class Connection(object):
             ciphers.append(name.decode("ascii"))
             i += 1
 
-    def get_cipher_name(self):
+    def get_cipher_name(self) -> Optional[str]:
         """The name of the cipher in use.
 
         :return: ``str``, or ``None`` before the handshake.
@@ -1902,7 +1994,7 @@ class Connection(object):
         cipher = _lib.SSL_get_current_cipher(self._ssl)
         return _text(_lib.SSL_CIPHER_get_name(cipher)) if cipher else None
 
-    def get_cipher_bits(self):
+    def get_cipher_bits(self) -> Optional[int]:
         """The number of secret bits of the cipher in use.
 
         :return: ``int``, or ``None`` before the handshake.
@@ -1912,7 +2004,7 @@ class Connection(object):
         cipher = _lib.SSL_get_current_cipher(self._ssl)
         return _lib.SSL_CIPHER_get_bits(cipher, None) if cipher else None
 
-    def get_cipher_version(self):
+    def get_cipher_version(self) -> Optional[str]:
         """The protocol version of the cipher in use (e.g. ``'TLSv1.2'``).
 
         :return: ``str``, or ``None`` before the handshake.
@@ -1922,7 +2014,7 @@ class Connection(object):
         cipher = _lib.SSL_get_current_cipher(self._ssl)
         return _text(_lib.SSL_CIPHER_get_version(cipher)) if cipher else None
 
-    def get_protocol_version_name(self):
+    def get_protocol_version_name(self) -> str:
         """The protocol version of the connection, e.g. ``'TLSv1.2'``
         (``'Unknown'`` before a handshake on some builds).
 
@@ -1930,14 +2022,14 @@ class Connection(object):
         """
         return _text(_lib.SSL_get_version(self._ssl)) or "Unknown"
 
-    def get_protocol_version(self):
+    def get_protocol_version(self) -> int:
         """The protocol version of the connection as a number, e.g. 0x303.
 
         :rtype: int
         """
         return _lib.SSL_version(self._ssl)
 
-    def get_certificate(self):
+    def get_certificate(self) -> Optional["X509"]:
         """This side's certificate.
 
         :return: An :class:`pyossl.crypto.X509`, or ``None``.
@@ -1945,7 +2037,7 @@ class Connection(object):
         cert = _lib.SSL_get_certificate(self._ssl)
         return _x509_from_borrowed(cert) if cert else None
 
-    def get_peer_certificate(self):
+    def get_peer_certificate(self) -> Optional["X509"]:
         """The peer's certificate.
 
         :return: An :class:`pyossl.crypto.X509`, or ``None``.
@@ -1955,7 +2047,7 @@ class Connection(object):
             return None
         return _crypto().X509._from_raw_x509_ptr(cert)
 
-    def get_peer_cert_chain(self):
+    def get_peer_cert_chain(self) -> Optional[List["X509"]]:
         """The certificate chain the peer sent.
 
         :return: A list of :class:`pyossl.crypto.X509`, or ``None``.
@@ -1966,7 +2058,7 @@ class Connection(object):
         return [_x509_from_borrowed(_lib.sk_value(stack, i))
                 for i in range(_lib.sk_num(stack))]
 
-    def get_client_ca_list(self):
+    def get_client_ca_list(self) -> List["X509Name"]:
         """The CA names suggested for client certificates: on a server, those
         this side sends; on a client, those received (empty before the
         handshake).
@@ -1984,14 +2076,14 @@ class Connection(object):
 
     # -- application data -------------------------------------------------
 
-    def get_app_data(self):
+    def get_app_data(self) -> Any:
         """Get the data set by :meth:`set_app_data`.
 
         :return: The data (``None`` by default).
         """
         return self._app_data
 
-    def set_app_data(self, data):
+    def set_app_data(self, data: Any) -> None:
         """Associate any Python object with this connection.
 
         :param data: The object.
@@ -2001,7 +2093,7 @@ class Connection(object):
 
     # -- sessions ---------------------------------------------------------
 
-    def get_session(self):
+    def get_session(self) -> Optional[Session]:
         """The session in use.
 
         :return: A :class:`Session`, or ``None`` before a handshake.
@@ -2015,7 +2107,7 @@ class Connection(object):
         _util.own(pysession, session, _lib.SSL_SESSION_free, "_session")
         return pysession
 
-    def set_session(self, session):
+    def set_session(self, session: Session) -> None:
         """Offer *session* for resumption (call before the handshake).
 
         :param session: A :class:`Session`.
@@ -2031,7 +2123,7 @@ class Connection(object):
         if _lib.SSL_set_session(self._ssl, session._session) != 1:
             _raise_error_queue()
 
-    def session_reused(self):
+    def session_reused(self) -> bool:
         """Whether the last handshake resumed a session.
 
         :rtype: bool
@@ -2040,7 +2132,7 @@ class Connection(object):
 
     # -- key material -----------------------------------------------------
 
-    def client_random(self):
+    def client_random(self) -> Optional[bytes]:
         """The random value of the client hello.
 
         :return: ``bytes``, or ``None`` before a handshake.
@@ -2049,7 +2141,7 @@ class Connection(object):
             return None
         return _client_random(self._ssl, None)
 
-    def server_random(self):
+    def server_random(self) -> Optional[bytes]:
         """The random value of the server hello.
 
         :return: ``bytes``, or ``None`` before a handshake.
@@ -2058,7 +2150,7 @@ class Connection(object):
             return None
         return _server_random(self._ssl, None)
 
-    def master_key(self):
+    def master_key(self) -> Optional[bytes]:
         """The master key of the session.
 
         :return: ``bytes``, or ``None`` before a handshake.
@@ -2075,7 +2167,7 @@ class Connection(object):
             return None
         return buf.raw[:min(size, 128)]
 
-    def get_finished(self):
+    def get_finished(self) -> Optional[bytes]:
         """The latest Finished message this side sent.
 
         :return: ``bytes``, or ``None`` before the handshake completes.
@@ -2084,7 +2176,7 @@ class Connection(object):
         """
         return self._finished(_lib.SSL_get_finished)
 
-    def get_peer_finished(self):
+    def get_peer_finished(self) -> Optional[bytes]:
         """The latest Finished message received from the peer.
 
         :return: ``bytes``, or ``None`` before the handshake completes.
@@ -2096,7 +2188,7 @@ class Connection(object):
     # -- ALPN / NPN -------------------------------------------------------
 
     @_requires("SSL_set_alpn_protos", "ALPN")
-    def set_alpn_protos(self, protos):
+    def set_alpn_protos(self, protos: Sequence[bytes]) -> None:
         """Set the protocols this client offers by ALPN.
 
         :param protos: A list of byte strings.
@@ -2107,7 +2199,7 @@ class Connection(object):
             _raise_error_queue()
 
     @_requires("SSL_get0_alpn_selected", "ALPN")
-    def get_alpn_proto_negotiated(self):
+    def get_alpn_proto_negotiated(self) -> bytes:
         """The protocol chosen by ALPN.
 
         :return: ``bytes`` (empty if none).
@@ -2120,7 +2212,7 @@ class Connection(object):
         return string_at(data.value, length.value)
 
     @_requires("SSL_get0_next_proto_negotiated", "NPN")
-    def get_next_proto_negotiated(self):
+    def get_next_proto_negotiated(self) -> bytes:
         """The protocol chosen by NPN.
 
         :return: ``bytes`` (empty if none).
