@@ -9,6 +9,7 @@ data both ways and shuts down cleanly.
 import socket
 import threading
 import time
+from typing import TextIO
 
 _TIMEOUT = 30.0
 
@@ -69,7 +70,7 @@ def _loopback_pair():
     return server, client
 
 
-def handshake(out):
+def handshake(out: TextIO) -> int:
     """Run the demonstration handshake, printing to *out*.
 
     :param out: A text stream.

@@ -8,6 +8,7 @@
 import os as _os
 import sys as _sys
 from ctypes import create_string_buffer as _create_string_buffer
+from typing import Any, Union
 
 from . import _util
 from ._util import lib as _lib
@@ -34,12 +35,12 @@ class _Unspecified(object):
 _UNSPECIFIED = _Unspecified()
 
 
-def _check_int(value, name):
+def _check_int(value: Any, name: str) -> None:
     if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError("%s must be an integer" % name)
 
 
-def add(buffer, entropy):
+def add(buffer: _builtin_bytes, entropy: int) -> None:
     """Mix bytes from *buffer* into the PRNG state.
 
     :param buffer: Buffer with random data (``bytes``).
@@ -56,7 +57,7 @@ def add(buffer, entropy):
     _lib.RAND_add(buffer, len(buffer), float(entropy))
 
 
-def bytes(num_bytes):
+def bytes(num_bytes: int) -> _builtin_bytes:
     """Get *num_bytes* random bytes from the PRNG (``RAND_bytes``).
 
     :param num_bytes: The number of bytes to fetch.
@@ -77,7 +78,7 @@ def bytes(num_bytes):
     return buf.raw
 
 
-def cleanup():
+def cleanup() -> None:
     """Erase the memory used by the PRNG (``RAND_cleanup``; a no-op on
     OpenSSL 1.1.0 and later, which clean up by themselves).
 
@@ -87,7 +88,8 @@ def cleanup():
         _lib.RAND_cleanup()
 
 
-def egd(path, bytes=_UNSPECIFIED):
+def egd(path: Union[str, _builtin_bytes],
+        bytes: Any = _UNSPECIFIED) -> int:
     """Seed the PRNG from the system random source.
 
     As in pyOpenSSL 16.0+, this does not query an EGD daemon: it mixes
@@ -112,7 +114,7 @@ def egd(path, bytes=_UNSPECIFIED):
     return bytes
 
 
-def load_file(filename, maxbytes=_UNSPECIFIED):
+def load_file(filename: Any, maxbytes: Any = _UNSPECIFIED) -> int:
     """Seed the PRNG with up to *maxbytes* bytes of *filename*.
 
     :param filename: The file to read (``bytes`` or ``str``).
@@ -130,7 +132,7 @@ def load_file(filename, maxbytes=_UNSPECIFIED):
     return result
 
 
-def seed(buffer):
+def seed(buffer: _builtin_bytes) -> None:
     """Like :func:`add` with the entropy equal to ``len(buffer)``.
 
     :param buffer: Buffer with random data (``bytes``).
@@ -143,7 +145,7 @@ def seed(buffer):
     _lib.RAND_seed(buffer, len(buffer))
 
 
-def status():
+def status() -> bool:
     """Whether the PRNG has been seeded with enough data.
 
     :return: ``True`` if so (it compares equal to 1), else ``False``.
@@ -151,7 +153,7 @@ def status():
     return _lib.RAND_status() == 1
 
 
-def write_file(filename):
+def write_file(filename: Any) -> int:
     """Write random bytes (1024 of them) to *filename*, for
     :func:`load_file` to seed the PRNG with later.
 
@@ -166,7 +168,7 @@ def write_file(filename):
 
 
 if _sys.platform == "win32" and _lib.available("RAND_screen"):
-    def screen():
+    def screen() -> None:
         """Add the current contents of the screen to the PRNG state
         (Windows only).
 
