@@ -92,7 +92,9 @@ def handshake(out: TextIO) -> int:
     server_ctx.use_privatekey(server_key)
     server_ctx.check_privatekey()
     client_ctx = SSL.Context(SSL.TLS_METHOD)
-    client_ctx.get_cert_store().add_cert(ca)
+    store = client_ctx.get_cert_store()
+    assert store is not None
+    store.add_cert(ca)
     client_ctx.set_verify(SSL.VERIFY_PEER)
 
     server_sock, client_sock = _loopback_pair()
@@ -136,12 +138,15 @@ def handshake(out: TextIO) -> int:
             raise result["error"]
         if thread.is_alive():
             raise RuntimeError("the server side did not finish")
-        peer = client.get_peer_certificate().get_subject()
+        peer_cert = client.get_peer_certificate()
+        if peer_cert is None:
+            raise RuntimeError("the server sent no certificate")
+        peer = peer_cert.get_subject()
         out.write("handshake:     %s over loopback TCP in %.1f ms, verified "
                   "against the in-memory CA\n"
                   % (client.get_protocol_version_name(), elapsed * 1000))
         out.write("protocol:      %s\n" % client.get_protocol_version_name())
-        out.write("cipher:        %s (%d bits)\n" % (
+        out.write("cipher:        %s (%s bits)\n" % (
             client.get_cipher_name(), client.get_cipher_bits()))
         out.write("peer subject:  %s\n" % ", ".join(
             "%s=%s" % (k.decode(), v.decode())
