@@ -42,7 +42,6 @@ Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
   does not (OpenSSL's default already stores names set here as UTF8String).
 """
 
-import datetime
 import operator
 from base64 import b16encode
 from typing import (Any, Iterable, List, NoReturn, Optional, Set, Tuple,
@@ -1144,14 +1143,15 @@ class X509(_Handle):
         :return: ``True`` if the certificate has expired, ``False`` otherwise.
         :rtype: bool
         :raises TypeError: if the certificate has no notAfter time.
+        :raises ValueError: if OpenSSL cannot read the notAfter time.
         """
         not_after = self.get_notAfter()
         if not_after is None:
             raise TypeError("the certificate has no notAfter time")
         result = lib.X509_cmp_current_time(lib.X509_getm_notAfter(self._x509))
-        if result == 0:
+        if result == 0:         # OpenSSL cannot read the time
             _clear()
-            return _parse_generalized(not_after) < datetime.datetime.utcnow()
+            raise ValueError("invalid notAfter time %r" % (not_after,))
         return result < 0
 
     def get_notBefore(self) -> Optional[bytes]:
@@ -1321,11 +1321,6 @@ class X509(_Handle):
 
 
 X509Type = X509
-
-
-def _parse_generalized(value):
-    return datetime.datetime.strptime(value[:14].decode("ascii"),
-                                      "%Y%m%d%H%M%S")
 
 
 def _check_signing_key(pkey):
