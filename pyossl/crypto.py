@@ -31,6 +31,11 @@ Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
 * Name attribute values are stored with their full length, so a NUL byte no
   longer truncates them.
 * Digest and cipher names may be ``str`` or ``bytes``.
+* ``X509.has_expired`` asks OpenSSL (``X509_cmp_current_time``) instead of
+  parsing the text, so any valid time form works; an unset notAfter is a
+  ``TypeError`` (as in 16.1), an unreadable one a ``ValueError``.
+* Failures for which OpenSSL queues no error carry a reason of their own
+  instead of an empty :class:`Error` list.
 * ``copy.copy`` of any object gives a second wrapper of the same C object
   (kept alive by the copy); ``copy.deepcopy`` and ``pickle`` raise
   ``TypeError``.
