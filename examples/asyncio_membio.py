@@ -112,7 +112,9 @@ async def serve_client(ctx: SSL.Context, reader: asyncio.StreamReader,
 
 async def run_client(port: int, ca_cert: crypto.X509) -> List[bytes]:
     ctx = SSL.Context(SSL.SSLv23_METHOD)
-    ctx.get_cert_store().add_cert(ca_cert)
+    store = ctx.get_cert_store()
+    assert store is not None
+    store.add_cert(ca_cert)
     ctx.set_verify(SSL.VERIFY_PEER, lambda conn, cert, err, depth, ok: ok)
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     conn = SSL.Connection(ctx, None)
@@ -120,8 +122,10 @@ async def run_client(port: int, ca_cert: crypto.X509) -> List[bytes]:
     conn.set_connect_state()
     stream = TLSStream(conn, reader, writer)
     await stream.handshake()
+    server_cert = conn.get_peer_certificate()
+    assert server_cert is not None             # verified, so it is there
     print("client: handshake done, server is %s, cipher %s" % (
-        conn.get_peer_certificate().get_subject().CN, conn.get_cipher_name()))
+        server_cert.get_subject().CN, conn.get_cipher_name()))
     replies: List[bytes] = []
     for line in (b"first line", b"second line", b"third line"):
         await stream.send(line + b"\n")

@@ -38,7 +38,8 @@ def check(store: crypto.X509Store, cert: crypto.X509) -> Optional[str]:
         crypto.X509StoreContext(store, cert).verify_certificate()
     except crypto.X509StoreContextError as exc:
         # args: ([error number, depth, reason text], ...)
-        return exc.args[0][2]
+        reason: str = exc.args[0][2]
+        return reason
     return None
 
 

@@ -75,7 +75,9 @@ def fetch_certificate_name(address: Tuple[str, int], ca_cert: crypto.X509,
                            hostname: Optional[str]) -> str:
     """Connect asking for *hostname*; return the CN the server presented."""
     ctx = SSL.Context(SSL.SSLv23_METHOD)
-    ctx.get_cert_store().add_cert(ca_cert)
+    store = ctx.get_cert_store()
+    assert store is not None
+    store.add_cert(ca_cert)
     ctx.set_verify(SSL.VERIFY_PEER, lambda conn, cert, err, depth, ok: ok)
     sock = socket.create_connection(address, timeout=10)
     sock.settimeout(None)
@@ -85,7 +87,9 @@ def fetch_certificate_name(address: Tuple[str, int], ca_cert: crypto.X509,
     conn.set_connect_state()
     try:
         conn.do_handshake()
-        common_name = conn.get_peer_certificate().get_subject().CN
+        cert = conn.get_peer_certificate()
+        assert cert is not None
+        common_name: str = cert.get_subject().CN
         assert conn.recv(2) == b"ok"
         try:
             conn.recv(1)

@@ -68,7 +68,9 @@ def serve(listener: socket.socket, ctx: SSL.Context, count: int,
         conn.set_accept_state()
         try:
             conn.do_handshake()
-            peer = conn.get_peer_certificate().get_subject().CN
+            client_cert = conn.get_peer_certificate()
+            assert client_cert is not None      # FAIL_IF_NO_PEER_CERT
+            peer = client_cert.get_subject().CN
             while True:
                 try:
                     data = conn.recv(4096)
@@ -103,7 +105,8 @@ def connect(address: Tuple[str, int], ctx: SSL.Context,
     try:
         conn.do_handshake()
         # The chain was verified by OpenSSL; the host name is ours to check.
-        if hostname not in names_in(conn.get_peer_certificate()):
+        cert = conn.get_peer_certificate()
+        if cert is None or hostname not in names_in(cert):
             raise SSL.Error("certificate is not for %s" % hostname)
     except Exception:
         conn.close()
