@@ -101,8 +101,6 @@ nitpick_ignore += [
     # crypto.load_privatekey: ":type buffer:" holds a sentence
     ("py:class", "A Python string object"), ("py:class", "either unicode"),
     ("py:class", "bytestring."),
-    # _pki.Revoked.set_reason: :data:`reason` is the argument (*reason*)
-    ("py:data", "reason"),
     # SSL.SSLeay_version: :const:`SSLEAY_*` (a pattern, not a name)
     ("py:const", "SSLEAY_"),
     # crypto.X509Req.verify: ":raises OpenSSL.crypto.Error:" (pyOpenSSL's
