@@ -251,47 +251,13 @@ DECLARATIONS = [
     Const.same("X509_R_CERT_ALREADY_IN_HASH_TABLE", 101, PRE3),
 ]
 
-# General symbols (and the few verification ones the SSL area needs too)
-# that this area uses and other sections may declare as well.  Only those
-# that no other section declares are added (same signatures), so every name
-# is still declared once whichever section lands first.
-SHARED = [
-    Fn("OBJ_obj2nid", c_int, [c_void_p]),
-    Fn("OBJ_nid2sn", c_char_p, [c_int]),
-    Fn("EVP_get_digestbyname", c_void_p, [c_char_p]),
-    Fn("X509_free", None, [c_void_p]),
-    Fn("X509_get_subject_name", c_void_p, [c_void_p]),
-    Fn("X509_NAME_dup", c_void_p, [c_void_p]),
-    Fn("X509_EXTENSION_get_object", c_void_p, [c_void_p]),
-    Fn("X509_EXTENSION_get_data", c_void_p, [c_void_p]),
-    Fn("X509_EXTENSION_free", None, [c_void_p]),
-    Fn("X509V3_EXT_print", c_int, [c_void_p, c_void_p, c_ulong, c_int]),
+# General libcrypto symbols this area is the only one to use.  Everything
+# else it calls (X509_free, OBJ_obj2nid, the X509_STORE_CTX getters, ...) is
+# declared in the crypto or SSL section: each name is declared once.
+DECLARATIONS += [
     Fn("ASN1_STRING_print", c_int, [c_void_p, c_void_p]),
     Fn("ASN1_TIME_new", c_void_p, []),
     Fn("ASN1_TIME_free", None, [c_void_p]),
-    Fn("X509_gmtime_adj", c_void_p, [c_void_p, c_long]),
-    Fn("ASN1_INTEGER_free", None, [c_void_p]),
     Fn("i2a_ASN1_INTEGER", c_int, [c_void_p, c_void_p]),
-    Fn("BN_free", None, [c_void_p]),
-    Fn("BN_hex2bn", c_int, [POINTER(c_void_p), c_char_p]),
-    Fn("BN_to_ASN1_INTEGER", c_void_p, [c_void_p, c_void_p]),
-    Fn("EVP_PKEY_free", None, [c_void_p]),
     Fn("ERR_peek_last_error", c_ulong, []),
-    Fn("X509_STORE_CTX_get_error", c_int, [c_void_p]),
-    Fn("X509_STORE_CTX_get_error_depth", c_int, [c_void_p]),
-    Fn("X509_STORE_CTX_get_current_cert", c_void_p, [c_void_p]),
-    Const.same("X509_V_OK", 0),
 ]
-
-
-def _not_declared_elsewhere(records):
-    from . import _decls_crypto, _decls_ssl, _ffi_decls
-    taken = set()
-    for other in (_ffi_decls.CORE, _decls_crypto.DECLARATIONS,
-                  _decls_ssl.DECLARATIONS):
-        taken.update((rec.name, isinstance(rec, Const)) for rec in other)
-    return [rec for rec in records
-            if (rec.name, isinstance(rec, Const)) not in taken]
-
-
-DECLARATIONS = _not_declared_elsewhere(SHARED) + DECLARATIONS

@@ -317,10 +317,7 @@ DECLARATIONS = [
     Fn("X509_STORE_CTX_get_error_depth", c_int, [c_void_p]),
     Fn("X509_STORE_CTX_set_error", None, [c_void_p, c_int]),
     Fn("X509_STORE_CTX_get_ex_data", c_void_p, [c_void_p, c_int]),
-    Fn("X509_dup", c_void_p, [c_void_p]),
-    Fn("X509_free", None, [c_void_p]),
-    Fn("X509_NAME_dup", c_void_p, [c_void_p]),
-    Fn("X509_NAME_free", None, [c_void_p]),
+    # (X509_dup/X509_free/X509_NAME_dup/X509_NAME_free: crypto section)
     Fn("PEM_read_bio_DHparams", c_void_p, [c_void_p, c_void_p, c_void_p,
                                             c_void_p], gens=PRE3),
     Fn("DH_free", None, [c_void_p], gens=PRE3),

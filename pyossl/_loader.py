@@ -35,7 +35,7 @@ ENV_DIR = "PYOSSL_OPENSSL_DIR"
 _lock = threading.RLock()
 _lib = None
 _requested = None          # (libcrypto, libssl, directory) from use_openssl
-_keepalive = []            # sibling libraries pre-loaded for a build
+_keepalive = []  # type: list  # sibling libraries pre-loaded for a build
 
 
 class Lib(object):

@@ -131,7 +131,7 @@ def make_assert(exception_type):
 
 # ------------------------------------------------------------ ownership --
 
-_deferred = collections.deque()
+_deferred = collections.deque()  # type: collections.deque
 _defer = bool(getattr(lib, "python_locking", False))
 _local = threading.local()
 
@@ -205,7 +205,7 @@ def keep(obj, *dependencies):
 
 # ------------------------------------------------------------ callbacks --
 
-_thunks = []
+_thunks = []  # type: list
 
 
 def _pending():

@@ -346,3 +346,18 @@ def test_libcrypto_from_eight_threads():
     for t in threads:
         t.join()
     assert problems == []
+
+
+def test_each_name_declared_once_per_generation():
+    """The one table: no name has two records for the same generation."""
+    seen = {}
+    for rec in _ffi_decls.DECLARATIONS:
+        if isinstance(rec, _declare.Const):
+            gens = [g for g, v in rec.values.items() if v is not None]
+        else:
+            gens = rec.gens
+        for gen in gens:
+            key = (type(rec).__name__ == "Const", rec.name, gen)
+            assert key not in seen, "%s declared twice for %s" % (
+                rec.name, _declare.GENERATION_NAMES[gen])
+            seen[key] = rec
