@@ -16,14 +16,11 @@ libssl second, and both must be the same build.
 
 import atexit
 import ctypes
-import ctypes.util
-import glob
 import os
 import re
 import sys
 import threading
 
-from . import _ffi_decls
 from ._declare import G102, G11, G3, GENERATION_NAMES, Const, Fn, Macro
 
 SUPPORTED = "OpenSSL 1.0.2, 1.1.x, or 3.0 and later"
@@ -107,6 +104,7 @@ _SHARED_RE = re.compile(r"(\.so(\.[0-9a-z.]+)?$|\.dylib$|\.dll$)")
 
 def _pair_in_directory(directory):
     """Find the one libcrypto/libssl pair in *directory*."""
+    import glob
     if not os.path.isdir(directory):
         raise ImportError("%s=%r is not a folder" % (ENV_DIR, directory))
 
@@ -198,6 +196,7 @@ def _automatic_candidates():
             out += emit(c, s, "well-known name")
         return out
     try:
+        import ctypes.util      # imported here: it pulls in subprocess
         fc = ctypes.util.find_library("crypto")
         fs = ctypes.util.find_library("ssl")
     except Exception:      # find_library may spawn tools that are missing
@@ -468,6 +467,7 @@ def _install_locking(lib):
     def thread_id(threadid):
         set_numeric(threadid, get_ident())
 
+    from . import _ffi_decls
     lock_cb = _ffi_decls.LOCKING_CB(locking)
     id_cb = _ffi_decls.THREADID_CB(thread_id)
     # Kept for the life of the process: C may call them until exit.
@@ -528,6 +528,7 @@ def load():
                     "or call pyossl.use_openssl(). Tried: %s" % (
                         SUPPORTED, ENV_DIR, ENV_LIBCRYPTO, ENV_LIBSSL,
                         "; ".join(errors) or "nothing"))
+        from . import _ffi_decls
         bind(lib, _ffi_decls.DECLARATIONS)
         _initialise(lib)
         _lib = lib
