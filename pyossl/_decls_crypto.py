@@ -195,6 +195,8 @@ DECLARATIONS = [
        cnames=("ASN1_STRING_data",)),
     Fn("ASN1_STRING_to_UTF8", c_int, [POINTER(_P), _P]),
     Fn("ASN1_STRING_free", None, [_P]),
+    # Named by the 16.0 changelog as ``crypto._lib.<this>(b"default")``.
+    Fn("ASN1_STRING_set_default_mask_asc", c_int, [c_char_p]),
     Fn("ASN1_INTEGER_get", c_long, [_P]),
     Fn("ASN1_INTEGER_set", c_int, [_P, c_long]),
     Fn("ASN1_INTEGER_free", None, [_P]),

@@ -60,6 +60,11 @@ from ._util import MemBIO, lib, own, text, text_to_bytes_and_warn
 
 _decls_crypto.check_layouts(lib)
 
+#: The bound C library, under the private name pyOpenSSL's 16.0 changelog
+#: tells users to reach for (``crypto._lib.ASN1_STRING_set_default_mask_asc``).
+#: Raw C functions: no argument checks, no error translation.
+_lib = lib
+
 FILETYPE_PEM = 1
 FILETYPE_ASN1 = 2
 # FILETYPE_TEXT is a pyOpenSSL invention: "human readable" output.
