@@ -226,3 +226,97 @@ def test_string_mask_via_private_lib():
         assert set_mask(b"utf8only") == 1
     assert b"\x0c\x02\xc3\xa9" in der_of(u"\xe9")
     assert error_queue() == []
+
+
+# ------------------------------------------- documented exceptions (001) ---
+
+def test_x509_get_extension_index_error(material):
+    """X509.get_extension: "IndexError - If the extension index was out of
+    bounds"."""
+    cert = material.server_cert
+    count = cert.get_extension_count()
+    assert count >= 1
+    assert isinstance(cert.get_extension(count - 1), crypto.X509Extension)
+    for index in (count, -1, 10 ** 6):
+        with pytest.raises(IndexError):
+            cert.get_extension(index)
+    assert error_queue() == []
+
+
+def test_x509_get_signature_algorithm(material):
+    """get_signature_algorithm: "ValueError - If the signature algorithm is
+    undefined" (an unsigned certificate)."""
+    assert material.server_cert.get_signature_algorithm() == \
+        b"sha256WithRSAEncryption"
+    with pytest.raises(ValueError):
+        crypto.X509().get_signature_algorithm()
+    assert error_queue() == []
+
+
+def test_req_and_spki_verify_raise_error(material):
+    """X509Req.verify and NetscapeSPKI.verify: "Error - If the signature is
+    invalid"."""
+    other = crypto.PKey()
+    other.generate_key(crypto.TYPE_RSA, 2048)
+    req = crypto.X509Req()
+    req.set_pubkey(material.server_key)
+    req.sign(material.server_key, "sha256")
+    assert req.verify(material.server_key)
+    with pytest.raises(crypto.Error):
+        req.verify(other)
+    spki = crypto.NetscapeSPKI()
+    spki.set_pubkey(material.server_key)
+    spki.sign(material.server_key, "sha256")
+    assert spki.verify(material.server_key)
+    with pytest.raises(crypto.Error):
+        spki.verify(other)
+    assert error_queue() == []
+
+
+def test_store_errors(material):
+    """X509Store.add_cert: TypeError for a non-X509; verify_certificate:
+    X509StoreContextError for an untrusted chain."""
+    store = crypto.X509Store()
+    with pytest.raises(TypeError):
+        store.add_cert(b"not a certificate")
+    ctx = crypto.X509StoreContext(store, material.server_cert)
+    with pytest.raises(crypto.X509StoreContextError) as info:
+        ctx.verify_certificate()
+    assert info.value.certificate.get_subject().CN == "localhost"
+    assert error_queue() == []
+
+
+def test_pkey_check_and_generate_key_errors(material):
+    """PKey.check: True when consistent, TypeError for a key type that
+    cannot be checked; generate_key: TypeError/ValueError for bad
+    arguments."""
+    assert material.server_key.check() is True
+    dsa = crypto.PKey()
+    dsa.generate_key(crypto.TYPE_DSA, 1024)
+    with pytest.raises(TypeError):
+        dsa.check()
+    public = crypto.load_publickey(
+        crypto.FILETYPE_PEM,
+        crypto.dump_publickey(crypto.FILETYPE_PEM, material.server_key))
+    with pytest.raises(TypeError):
+        public.check()
+    key = crypto.PKey()
+    with pytest.raises(TypeError):
+        key.generate_key(crypto.TYPE_RSA, "2048")
+    with pytest.raises(TypeError):
+        key.generate_key("RSA", 2048)
+    with pytest.raises(ValueError):
+        key.generate_key(crypto.TYPE_RSA, -1)
+    assert error_queue() == []
+
+
+def test_get_elliptic_curve():
+    """get_elliptic_curve: a member of get_elliptic_curves(); "If the named
+    curve is not supported then ValueError is raised"."""
+    curves = crypto.get_elliptic_curves()
+    assert curves
+    curve = crypto.get_elliptic_curve(u"prime256v1")
+    assert curve in curves and curve.name == u"prime256v1"
+    with pytest.raises(ValueError):
+        crypto.get_elliptic_curve(u"no-such-curve")
+    assert error_queue() == []
