@@ -124,6 +124,9 @@ CRYPTO_NAMES = (
         "X509Type", "X509NameType", "X509ReqType", "X509StoreType",
         "X509ExtensionType", "PKeyType", "PKCS7Type", "PKCS12Type",
         "NetscapeSPKIType", "CRLType",
+        # 16.0.0 changelog: "To revert this you can call
+        # OpenSSL.crypto._lib.ASN1_STRING_set_default_mask_asc(b"default")"
+        "_lib.ASN1_STRING_set_default_mask_asc",
     ]
     + _members("X509", _X509)
     + _members("X509Name", _X509NAME)
@@ -199,6 +202,8 @@ SSL_NAMES = (
         "SSLv2_METHOD", "SSLv3_METHOD", "SSLv23_METHOD", "TLSv1_METHOD",
         "TLSv1_1_METHOD", "TLSv1_2_METHOD",
         "VERIFY_NONE", "VERIFY_PEER", "VERIFY_FAIL_IF_NO_PEER_CERT",
+        "VERIFY_CLIENT_ONCE",  # named in set_verify's text (all editions)
+        "SENT_SHUTDOWN", "RECEIVED_SHUTDOWN",  # get/set_shutdown's text
         "FILETYPE_PEM", "FILETYPE_ASN1",
         "OP_SINGLE_DH_USE", "OP_SINGLE_ECDH_USE", "OP_EPHEMERAL_RSA",
         "OP_NO_TICKET", "OP_NO_COMPRESSION",
@@ -259,8 +264,8 @@ def test_table_has_no_duplicates():
 # ---------------------------------------------------------------------------
 
 _CONSTANT_PREFIXES = (
-    "FILETYPE_", "TYPE_", "SSLv", "TLSv", "VERIFY_", "OP_", "MODE_",
-    "SSLEAY_", "SESS_CACHE_", "OPENSSL_VERSION_NUMBER",
+    "FILETYPE_", "TYPE_", "SSLv", "TLSv", "VERIFY_", "OP_", "MODE_", "SENT_",
+    "RECEIVED_", "SSLEAY_", "SESS_CACHE_", "OPENSSL_VERSION_NUMBER",
 )
 
 
@@ -572,3 +577,27 @@ def test_rand_load_file_default_reads_everything(tmp_path):
     path.write_bytes(b"\x01" * 3000)
     assert rand.load_file(str(path)) == 3000
     assert rand.load_file(str(path), 100) == 100
+
+
+def test_shutdown_state_constants():
+    """get_shutdown()/set_shutdown(state): "a bitvector of either or both of
+    SENT_SHUTDOWN and RECEIVED_SHUTDOWN"."""
+    assert SSL.SENT_SHUTDOWN & SSL.RECEIVED_SHUTDOWN == 0
+    conn = SSL.Connection(SSL.Context(SSL.SSLv23_METHOD), None)
+    assert conn.get_shutdown() == 0
+    conn.set_shutdown(SSL.RECEIVED_SHUTDOWN)
+    assert conn.get_shutdown() == SSL.RECEIVED_SHUTDOWN
+    conn.set_shutdown(SSL.SENT_SHUTDOWN | SSL.RECEIVED_SHUTDOWN)
+    assert conn.get_shutdown() == SSL.SENT_SHUTDOWN | SSL.RECEIVED_SHUTDOWN
+
+
+def test_verify_mode_constants():
+    """set_verify(mode, callback): VERIFY_PEER may be combined with
+    VERIFY_FAIL_IF_NO_PEER_CERT and VERIFY_CLIENT_ONCE; get_verify_mode
+    returns the combination."""
+    ctx = SSL.Context(SSL.SSLv23_METHOD)
+    assert ctx.get_verify_mode() == SSL.VERIFY_NONE == 0
+    mode = (SSL.VERIFY_PEER | SSL.VERIFY_FAIL_IF_NO_PEER_CERT
+            | SSL.VERIFY_CLIENT_ONCE)
+    ctx.set_verify(mode, lambda conn, cert, errno, depth, ok: ok)
+    assert ctx.get_verify_mode() == mode
