@@ -18,6 +18,7 @@ from typing import (TYPE_CHECKING, Any, Callable, List, NoReturn, Optional,
                     Sequence, Tuple, Union)
 
 from . import _decls_ssl as _d
+from . import _ffi_decls
 from . import _util
 from ._ffi_decls import PEM_PASSWORD_CB
 from ._util import lib as _lib
@@ -301,6 +302,10 @@ _SSL_pending = _lib.SSL_pending
 _BIO_read = _lib.BIO_read
 _BIO_write = _lib.BIO_write
 _BIO_ctrl_pending = _lib.BIO_ctrl_pending
+_BIO_test_flags = _lib.BIO_test_flags
+_BIO_RETRY_FLAGS = (_ffi_decls.BIO_FLAGS_READ | _ffi_decls.BIO_FLAGS_WRITE
+                    | _ffi_decls.BIO_FLAGS_IO_SPECIAL
+                    | _ffi_decls.BIO_FLAGS_SHOULD_RETRY)
 _ERR_peek_error = _lib.ERR_peek_error
 _callback_failed = _util.callback_failed
 _check_callbacks = _util.check_callbacks
@@ -314,6 +319,7 @@ _ERROR_SSL = _lib.SSL_ERROR_SSL
 _ERROR_NONE = _lib.SSL_ERROR_NONE
 _MSG_PEEK = getattr(_socket_module, "MSG_PEEK", 2)
 _INT_MAX = 2147483647
+_BIO_CHUNK = 65536
 _READ_CHUNK = 16384     # the largest TLS record plaintext
 
 if _lib.available("errno_location"):
@@ -1598,9 +1604,13 @@ class Connection(object):
         :raises ValueError: for more than 2**31-1 bytes.
         :return: The number of bytes written.
         """
-        if type(buf) is str:
-            buf = _util.text_to_bytes_and_warn("buf", buf)
-        ptr, size, keep = _buffer_pointer(buf, "buf")
+        if type(buf) is bytes:
+            ptr = buf
+            size = len(buf)
+        else:
+            if type(buf) is str:
+                buf = _util.text_to_bytes_and_warn("buf", buf)
+            ptr, size, keep = _buffer_pointer(buf, "buf")
         if size > _INT_MAX:
             raise ValueError("Cannot send more than 2**31-1 bytes at once.")
         if not size:
@@ -1729,12 +1739,13 @@ class Connection(object):
     # -- memory BIOs -----------------------------------------------------
 
     def _handle_bio_errors(self, bio, result):
-        if _lib.BIO_should_retry(bio):
-            if _lib.BIO_should_read(bio):
+        flags = _BIO_test_flags(bio, _BIO_RETRY_FLAGS)
+        if flags & _ffi_decls.BIO_FLAGS_SHOULD_RETRY:
+            if flags & _ffi_decls.BIO_FLAGS_READ:
                 raise WantReadError()
-            if _lib.BIO_should_write(bio):
+            if flags & _ffi_decls.BIO_FLAGS_WRITE:
                 raise WantWriteError()
-            if _lib.BIO_should_io_special(bio):
+            if flags & _ffi_decls.BIO_FLAGS_IO_SPECIAL:
                 raise ValueError("BIO_should_io_special")
             raise ValueError("unknown bio failure")
         _raise_error_queue()
@@ -1759,6 +1770,16 @@ class Connection(object):
             return b""
         if bufsiz > _READ_CHUNK:
             available = _BIO_ctrl_pending(bio)
+            if _READ_CHUNK < available <= _BIO_CHUNK:
+                bbuf = self.__dict__.get("_bbuf")
+                if bbuf is None:
+                    b = bytearray(_BIO_CHUNK)
+                    a = c_char.from_buffer(b)
+                    bbuf = self._bbuf = (addressof(a), memoryview(b), a)
+                result = _BIO_read(bio, bbuf[0], min(bufsiz, available))
+                if result <= 0:
+                    self._handle_bio_errors(bio, result)
+                return bbuf[1][:result].tobytes()
             if available > _READ_CHUNK:
                 size = min(bufsiz, available, _INT_MAX)
                 out = bytearray(size)

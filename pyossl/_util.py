@@ -133,7 +133,12 @@ def make_assert(exception_type):
 
 _deferred = collections.deque()  # type: collections.deque
 _defer = bool(getattr(lib, "python_locking", False))
-_local = threading.local()
+class _Local(threading.local):
+    pending = None  # class defaults: a lookup never raises AttributeError
+    depth = 0
+
+
+_local = _Local()
 
 
 def _free(free, ptr):
