@@ -124,3 +124,18 @@ def pki(tmp_path_factory):
             with open(name, "rb") as f:
                 out.write(f.read())
     return p
+
+
+@pytest.fixture(autouse=True)
+def error_queue_left_empty():
+    """Every test starts with, and must leave, an empty OpenSSL error queue
+    on the test's thread (no stale entries from any pyossl call)."""
+    LIB.ERR_clear_error()
+    yield
+    stale = []
+    while True:
+        code = LIB.ERR_get_error()
+        if not code:
+            break
+        stale.append(hex(code))
+    assert stale == [], "OpenSSL error queue left non-empty: %s" % stale

@@ -11,13 +11,6 @@ from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, TYPE_DSA, TYPE_RSA,
                            PKey, X509, X509Req)
 
 
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    lib.ERR_clear_error()
-    yield
-    assert lib.ERR_peek_error() == 0, "error queue left non-empty"
-
-
 @pytest.fixture(scope="module")
 def rsa_key():
     key = PKey()

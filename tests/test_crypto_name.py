@@ -10,13 +10,6 @@ from pyossl._util import lib
 from pyossl.crypto import FILETYPE_PEM, Error, X509, X509Name, X509Req
 
 
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    lib.ERR_clear_error()
-    yield
-    assert lib.ERR_peek_error() == 0, "error queue left non-empty"
-
-
 def new_name(**attrs):
     name = X509Name(X509().get_subject())
     for key, value in attrs.items():

@@ -6,17 +6,9 @@ import pytest
 
 from conftest import GEN, requires_cli, run_openssl
 from pyossl import crypto
-from pyossl._util import lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            TYPE_DSA, TYPE_RSA, Error, PKey, dump_privatekey,
                            dump_publickey, load_privatekey, load_publickey)
-
-
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    lib.ERR_clear_error()
-    yield
-    assert lib.ERR_peek_error() == 0, "error queue left non-empty"
 
 
 @pytest.fixture(scope="module")

@@ -6,18 +6,10 @@ import pytest
 
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
-from pyossl._util import lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            TYPE_RSA, Error, PKey, X509, X509Extension,
                            X509Req, dump_certificate_request,
                            load_certificate_request)
-
-
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    lib.ERR_clear_error()
-    yield
-    assert lib.ERR_peek_error() == 0, "error queue left non-empty"
 
 
 @pytest.fixture(scope="module")

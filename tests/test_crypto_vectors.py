@@ -6,18 +6,10 @@ import os
 import pytest
 
 from pyossl import crypto
-from pyossl._util import lib
 from pyossl.crypto import FILETYPE_ASN1, FILETYPE_PEM
 
 vectors = pytest.importorskip("cryptography_vectors")
 X509_DIR = os.path.join(os.path.dirname(vectors.__file__), "x509")
-
-
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    lib.ERR_clear_error()
-    yield
-    assert lib.ERR_peek_error() == 0, "error queue left non-empty"
 
 
 def load(name):

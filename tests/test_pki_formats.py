@@ -35,14 +35,6 @@ def vector(*parts):
         return f.read()
 
 
-@pytest.fixture(autouse=True)
-def empty_error_queue():
-    """Every test must leave OpenSSL's error queue empty."""
-    error_queue()
-    yield
-    assert error_queue() == []
-
-
 def read(path):
     with open(path, "rb") as f:
         return f.read()

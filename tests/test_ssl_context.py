@@ -10,13 +10,6 @@ import pytest
 
 from conftest import GEN, LIB
 from pyossl import SSL, crypto
-from pyossl._util import error_queue
-
-
-@pytest.fixture(autouse=True)
-def queue_stays_empty():
-    yield
-    assert error_queue() == []
 
 
 # ------------------------------------------------------------ constants --

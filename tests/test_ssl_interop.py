@@ -12,15 +12,8 @@ import pytest
 
 from conftest import GEN, OPENSSL_CLI
 from pyossl import SSL
-from pyossl._util import error_queue
 from test_ssl_support import (TIMEOUT, client_context, server_context,
                               socket_pair)
-
-
-@pytest.fixture(autouse=True)
-def queue_stays_empty():
-    yield
-    assert error_queue() == []
 
 
 def _thread(func, *args):

@@ -10,15 +10,8 @@ import threading
 import pytest
 
 from pyossl import SSL
-from pyossl._util import error_queue
 from test_ssl_support import (TIMEOUT, client_context, drive_nonblocking,
                               server_context, socket_pair)
-
-
-@pytest.fixture(autouse=True)
-def queue_stays_empty():
-    yield
-    assert error_queue() == []
 
 
 def run_in_thread(func, *args):
