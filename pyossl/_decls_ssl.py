@@ -345,6 +345,10 @@ DECLARATIONS = [
     Const.same("SSL_ERROR_WANT_READ", 2),
     Const.same("SSL_ERROR_WANT_WRITE", 3),
     Const.same("SSL_ERROR_WANT_X509_LOOKUP", 4),
+    # int (*cert_cb)(SSL *ssl, void *arg); -1 suspends the handshake with
+    # SSL_ERROR_WANT_X509_LOOKUP (1.0.2 and later).
+    Fn("SSL_CTX_set_cert_cb", None, [c_void_p, c_void_p, c_void_p],
+       lib="ssl"),
     Const.same("SSL_ERROR_SYSCALL", 5),
     Const.same("SSL_ERROR_ZERO_RETURN", 6),
     Const.same("SSL_ERROR_WANT_CONNECT", 7),
