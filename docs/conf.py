@@ -83,31 +83,6 @@ nitpick_ignore_regex.append(
     ("py:func", r"(PKCS\d*|X509|EVP|SSL|RSA|DSA|DH|EC|BIO|ERR|RAND|PEM|ASN1|"
                 r"OPENSSL|CRYPTO|BN|NETSCAPE|OBJ|OCSP)_\w+"))
 
-# Broken references in docstrings of modules this documentation does not
-# own, reported to their authors.  Remove each entry when it is fixed.
-nitpick_ignore += [
-    # crypto.get_elliptic_curves: should be pyossl.SSL.Context.set_tmp_ecdh
-    ("py:meth", "Context.set_tmp_ecdh"),
-    # crypto.X509.digest, X509Req.sign, X509Extension.get_short_name:
-    # byte strings written as references (use ``b":"``)
-    ("py:const", 'b":"'),
-    ("py:data", 'b"sha256"'),
-    ("py:const", 'b"basicConstraints"'),
-    # crypto.X509Name: :ivar: aliases refer to attributes that have no
-    # entry of their own
-    ("py:attr", "countryName"), ("py:attr", "stateOrProvinceName"),
-    ("py:attr", "localityName"), ("py:attr", "organizationName"),
-    ("py:attr", "organizationalUnitName"), ("py:attr", "commonName"),
-    # crypto.load_privatekey: ":type buffer:" holds a sentence
-    ("py:class", "A Python string object"), ("py:class", "either unicode"),
-    ("py:class", "bytestring."),
-    # SSL.SSLeay_version: :const:`SSLEAY_*` (a pattern, not a name)
-    ("py:const", "SSLEAY_"),
-    # crypto.X509Req.verify: ":raises OpenSSL.crypto.Error:" (pyOpenSSL's
-    # name; here pyossl.crypto.Error)
-    ("py:exc", "OpenSSL.crypto.Error"),
-]
-
 autodoc_member_order = "bysource"
 autodoc_default_options = {}
 autodoc_typehints = "signature"

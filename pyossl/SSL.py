@@ -195,6 +195,25 @@ def _export_prefixed(prefix, c_prefix):
 __all__ += _export_prefixed("OP_", "SSL_OP_")
 # MODE_*: the same for modes.
 __all__ += _export_prefixed("MODE_", "SSL_MODE_")
+if TYPE_CHECKING:                                    # pragma: no cover
+    # For type checkers: the OP_*/MODE_* names that _export_prefixed()
+    # defines at run time on some supported OpenSSL generation but not on
+    # every one (a name the loaded generation lacks is absent).
+    MODE_ASYNC: int
+    OP_ALLOW_CLIENT_RENEGOTIATION: int
+    OP_ALLOW_NO_DHE_KEX: int
+    OP_CLEANSE_PLAINTEXT: int
+    OP_DISABLE_TLSEXT_CA_NAMES: int
+    OP_ENABLE_KTLS: int
+    OP_ENABLE_MIDDLEBOX_COMPAT: int
+    OP_IGNORE_UNEXPECTED_EOF: int
+    OP_NO_ANTI_REPLAY: int
+    OP_NO_ENCRYPT_THEN_MAC: int
+    OP_NO_EXTENDED_MASTER_SECRET: int
+    OP_NO_RENEGOTIATION: int
+    OP_NO_TLSv1_3: int
+    OP_PRIORITIZE_CHACHA: int
+
 # The 0.14 documentation names MODE_NO_COMPRESSION "for set_mode() to
 # disable compression".  OpenSSL has no such mode: pyossl gives it a bit no
 # OpenSSL mode uses, and Context.set_mode() turns it into OP_NO_COMPRESSION.
@@ -214,7 +233,7 @@ if getattr(_lib, "SSL_SESS_CACHE_UPDATE_TIME", None) is not None:
 def SSLeay_version(type: int) -> bytes:
     """Return a string describing the version of OpenSSL in use.
 
-    :param type: One of the :const:`SSLEAY_` constants defined in this
+    :param type: One of the ``SSLEAY_*`` constants defined in this
         module.
     :return: The description.
     :rtype: bytes

@@ -7,9 +7,11 @@ Imported at the bottom of :mod:`pyossl.crypto`; every public name listed in
 import calendar
 import ctypes
 import datetime
+import os
 import threading
 import warnings
 from ctypes import byref, c_int, c_void_p, string_at
+from typing import Any, Iterable, List, Optional, Tuple, Union
 
 from ._util import (MemBIO, clear_error_queue, error_queue, keep, lib, own,
                     path_bytes, text, text_to_bytes_and_warn)
@@ -25,7 +27,11 @@ __all__ = [
     "load_pkcs12", "NetscapeSPKI", "NetscapeSPKIType",
 ]
 
-_UNSPECIFIED = object()
+_UNSPECIFIED: Any = object()
+
+# What the byte-string and file-name arguments accept.
+_Buffer = Union[str, bytes, bytearray, memoryview]
+_Path = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 
 _C_LONG_MAX = (1 << (8 * ctypes.sizeof(ctypes.c_long) - 1)) - 1
 _C_LONG_MIN = -_C_LONG_MAX - 1
@@ -172,7 +178,9 @@ class X509Store(object):
     :class:`X509StoreContext`.
     """
 
-    def __init__(self):
+    _store: int      # the C handle (set by own(), or borrowed)
+
+    def __init__(self) -> None:
         store = lib.X509_STORE_new()
         _openssl_assert(store)
         own(self, store, lib.X509_STORE_free, "_store")
@@ -189,7 +197,7 @@ class X509Store(object):
         keep(store, owner)
         return store
 
-    def add_cert(self, cert):
+    def add_cert(self, cert: X509) -> None:
         """
         Adds a trusted certificate to this store.
 
@@ -210,7 +218,7 @@ class X509Store(object):
                 return
             _raise_current_error()
 
-    def add_crl(self, crl):
+    def add_crl(self, crl: "CRL") -> None:
         """
         Add a certificate revocation list to this store.
 
@@ -234,7 +242,7 @@ class X509Store(object):
                 return
             _raise_current_error()
 
-    def set_flags(self, flags):
+    def set_flags(self, flags: int) -> None:
         """
         Set verification flags to this store.
 
@@ -261,7 +269,7 @@ class X509Store(object):
         _check_int(flags, "flags", 0, _C_ULONG_MAX)
         _openssl_assert(lib.X509_STORE_set_flags(self._store, flags) != 0)
 
-    def set_time(self, vfy_time):
+    def set_time(self, vfy_time: datetime.datetime) -> None:
         """
         Set the time against which the certificates are verified.
 
@@ -286,7 +294,8 @@ class X509Store(object):
         finally:
             lib.X509_VERIFY_PARAM_free(param)
 
-    def load_locations(self, cafile, capath=None):
+    def load_locations(self, cafile: Optional[_Path],
+                       capath: Optional[_Path] = None) -> None:
         """
         Let the store know where to find trusted certificates (PEM).
 
@@ -365,7 +374,8 @@ class X509StoreContextError(Exception):
     :type certificate: :class:`X509`
     """
 
-    def __init__(self, message, certificate):
+    def __init__(self, message: List[Any],
+                 certificate: Optional[X509]) -> None:
         super(X509StoreContextError, self).__init__(message)
         self.certificate = certificate
 
@@ -393,7 +403,11 @@ class X509StoreContext(object):
     :raises TypeError: If an argument has the wrong type.
     """
 
-    def __init__(self, store, certificate, chain=None):
+    _store_ctx: int  # the owned C handle (set by own())
+    _chain: Optional[int]
+
+    def __init__(self, store: X509Store, certificate: X509,
+                 chain: Optional[Iterable[X509]] = None) -> None:
         if not isinstance(store, X509Store):
             raise TypeError("store must be an X509Store instance")
         if not isinstance(certificate, X509):
@@ -449,7 +463,7 @@ class X509StoreContext(object):
         finally:
             lib.X509_STORE_CTX_cleanup(self._store_ctx)
 
-    def set_store(self, store):
+    def set_store(self, store: X509Store) -> None:
         """
         Set the context's X.509 store.
 
@@ -463,7 +477,7 @@ class X509StoreContext(object):
             raise TypeError("store must be an X509Store instance")
         self._store = store
 
-    def verify_certificate(self):
+    def verify_certificate(self) -> None:
         """
         Verify a certificate in a context.
 
@@ -476,7 +490,7 @@ class X509StoreContext(object):
         """
         self._verify(False)
 
-    def get_verified_chain(self):
+    def get_verified_chain(self) -> List[X509]:
         """
         Verify the certificate and return the chain that was built.
 
@@ -497,6 +511,8 @@ class Revoked(object):
     A certificate revocation.
     """
 
+    _revoked: int    # the owned C handle (set by own())
+
     # The reason names of OCSP_crl_reason_str / `openssl ca -crl_reason`,
     # in the order of their codes; "removeFromCRL" (8) is left out.
     _crl_reasons = [
@@ -509,7 +525,7 @@ class Revoked(object):
         b"certificateHold",
     ]
 
-    def __init__(self):
+    def __init__(self) -> None:
         revoked = lib.X509_REVOKED_new()
         _openssl_assert(revoked)
         own(self, revoked, lib.X509_REVOKED_free, "_revoked")
@@ -521,7 +537,7 @@ class Revoked(object):
         own(revoked, ptr, lib.X509_REVOKED_free, "_revoked")
         return revoked
 
-    def set_serial(self, hex_str):
+    def set_serial(self, hex_str: bytes) -> None:
         """
         Set the serial number.
 
@@ -554,7 +570,7 @@ class Revoked(object):
         finally:
             lib.ASN1_INTEGER_free(serial)
 
-    def get_serial(self):
+    def get_serial(self) -> bytes:
         """
         Get the serial number.
 
@@ -580,7 +596,7 @@ class Revoked(object):
                     lib.X509_EXTENSION_free(removed)
                 break
 
-    def set_reason(self, reason):
+    def set_reason(self, reason: Optional[bytes]) -> None:
         """
         Set the reason of this revocation.
 
@@ -617,7 +633,7 @@ class Revoked(object):
         finally:
             lib.ASN1_ENUMERATED_free(enum)
 
-    def get_reason(self):
+    def get_reason(self) -> Optional[bytes]:
         """
         Get the reason of this revocation.
 
@@ -643,7 +659,7 @@ class Revoked(object):
                 return bio.data()
         return None
 
-    def all_reasons(self):
+    def all_reasons(self) -> List[bytes]:
         """
         Return a list of all the supported reason strings.
 
@@ -655,7 +671,7 @@ class Revoked(object):
         """
         return self._crl_reasons[:]
 
-    def set_rev_date(self, when):
+    def set_rev_date(self, when: bytes) -> None:
         """
         Set the revocation timestamp.
 
@@ -672,7 +688,7 @@ class Revoked(object):
         finally:
             lib.ASN1_TIME_free(asn1)
 
-    def get_rev_date(self):
+    def get_rev_date(self) -> Optional[bytes]:
         """
         Get the revocation timestamp.
 
@@ -691,7 +707,9 @@ class CRL(object):
     A certificate revocation list.
     """
 
-    def __init__(self):
+    _crl: int        # the owned C handle (set by own())
+
+    def __init__(self) -> None:
         crl = lib.X509_CRL_new()
         _openssl_assert(crl)
         own(self, crl, lib.X509_CRL_free, "_crl")
@@ -703,7 +721,7 @@ class CRL(object):
         own(crl, ptr, lib.X509_CRL_free, "_crl")
         return crl
 
-    def get_revoked(self):
+    def get_revoked(self) -> Optional[Tuple[Revoked, ...]]:
         """
         Return the revocations in this certificate revocation list.
 
@@ -723,7 +741,7 @@ class CRL(object):
             results.append(Revoked._from_raw_revoked_ptr(copy))
         return tuple(results) or None
 
-    def add_revoked(self, revoked):
+    def add_revoked(self, revoked: Revoked) -> None:
         """
         Add a revoked (by value not reference) to the CRL structure
 
@@ -743,7 +761,7 @@ class CRL(object):
             lib.X509_REVOKED_free(copy)
             _raise_current_error()
 
-    def get_issuer(self):
+    def get_issuer(self) -> X509Name:
         """
         Get the CRL's issuer.
 
@@ -756,7 +774,7 @@ class CRL(object):
         _openssl_assert(name)
         return X509Name._from_raw_name_ptr(name, None)
 
-    def set_version(self, version):
+    def set_version(self, version: int) -> None:
         """
         Set the CRL version.
 
@@ -776,7 +794,7 @@ class CRL(object):
         finally:
             lib.ASN1_TIME_free(asn1)
 
-    def set_lastUpdate(self, when):
+    def set_lastUpdate(self, when: bytes) -> None:
         """
         Set when the CRL was last updated.
 
@@ -795,7 +813,7 @@ class CRL(object):
         """
         self._set_time(lib.X509_CRL_set1_lastUpdate, when)
 
-    def set_nextUpdate(self, when):
+    def set_nextUpdate(self, when: bytes) -> None:
         """
         Set when the CRL will next be updated.
 
@@ -814,7 +832,8 @@ class CRL(object):
         """
         self._set_time(lib.X509_CRL_set1_nextUpdate, when)
 
-    def sign(self, issuer_cert, issuer_key, digest):
+    def sign(self, issuer_cert: X509, issuer_key: PKey,
+             digest: Union[str, bytes]) -> None:
         """
         Sign the CRL.
 
@@ -851,8 +870,10 @@ class CRL(object):
         if not lib.X509_CRL_sign(self._crl, key._pkey, md):
             _raise_current_error()
 
-    def export(self, cert, key, type=FILETYPE_PEM, days=100,
-               digest=_UNSPECIFIED):
+    def export(self, cert: X509, key: PKey, type: int = FILETYPE_PEM,
+               days: int = 100,
+               digest: Union[str, bytes] = _UNSPECIFIED,
+               ) -> bytes:
         """
         Export the CRL as a string.
 
@@ -909,7 +930,7 @@ class CRL(object):
 CRLType = CRL
 
 
-def load_crl(type, buffer):
+def load_crl(type: int, buffer: _Buffer) -> CRL:
     """
     Load Certificate Revocation List (CRL) data from a string *buffer*.
     *buffer* encoded with the type *type*.
@@ -934,7 +955,7 @@ def load_crl(type, buffer):
     return CRL._from_raw_crl_ptr(crl)
 
 
-def dump_crl(type, crl):
+def dump_crl(type: int, crl: CRL) -> bytes:
     """
     Dump a certificate revocation list to a buffer.
 
@@ -973,7 +994,9 @@ class PKCS7(object):
     undefined.
     """
 
-    def __init__(self):
+    _pkcs7: int      # the owned C handle (set by own())
+
+    def __init__(self) -> None:
         p7 = lib.PKCS7_new()
         _openssl_assert(p7)
         own(self, p7, lib.PKCS7_free, "_pkcs7")
@@ -984,7 +1007,7 @@ class PKCS7(object):
         own(p7, ptr, lib.PKCS7_free, "_pkcs7")
         return p7
 
-    def type_is_signed(self):
+    def type_is_signed(self) -> bool:
         """
         Check if this NID_pkcs7_signed object
 
@@ -992,7 +1015,7 @@ class PKCS7(object):
         """
         return bool(lib.PKCS7_type_is_signed(self._pkcs7))
 
-    def type_is_enveloped(self):
+    def type_is_enveloped(self) -> bool:
         """
         Check if this NID_pkcs7_enveloped object
 
@@ -1000,7 +1023,7 @@ class PKCS7(object):
         """
         return bool(lib.PKCS7_type_is_enveloped(self._pkcs7))
 
-    def type_is_signedAndEnveloped(self):
+    def type_is_signedAndEnveloped(self) -> bool:
         """
         Check if this NID_pkcs7_signedAndEnveloped object
 
@@ -1008,7 +1031,7 @@ class PKCS7(object):
         """
         return bool(lib.PKCS7_type_is_signedAndEnveloped(self._pkcs7))
 
-    def type_is_data(self):
+    def type_is_data(self) -> bool:
         """
         Check if this NID_pkcs7_data object
 
@@ -1016,7 +1039,7 @@ class PKCS7(object):
         """
         return bool(lib.PKCS7_type_is_data(self._pkcs7))
 
-    def get_type_name(self):
+    def get_type_name(self) -> bytes:
         """
         Returns the type name of the PKCS7 structure
 
@@ -1030,7 +1053,7 @@ class PKCS7(object):
 PKCS7Type = PKCS7
 
 
-def load_pkcs7_data(type, buffer):
+def load_pkcs7_data(type: int, buffer: _Buffer) -> PKCS7:
     """
     Load pkcs7 data from the string *buffer* encoded with the type
     *type*.
@@ -1099,13 +1122,13 @@ class PKCS12(object):
     A PKCS #12 archive.
     """
 
-    def __init__(self):
-        self._pkey = None
-        self._cert = None
-        self._cacerts = None
-        self._friendlyname = None
+    def __init__(self) -> None:
+        self._pkey: Optional[PKey] = None
+        self._cert: Optional[X509] = None
+        self._cacerts: Optional[List[X509]] = None
+        self._friendlyname: Optional[bytes] = None
 
-    def get_certificate(self):
+    def get_certificate(self) -> Optional[X509]:
         """
         Get the certificate in the PKCS #12 structure.
 
@@ -1114,7 +1137,7 @@ class PKCS12(object):
         """
         return self._cert
 
-    def set_certificate(self, cert):
+    def set_certificate(self, cert: Optional[X509]) -> None:
         """
         Set the certificate in the PKCS #12 structure.
 
@@ -1127,7 +1150,7 @@ class PKCS12(object):
             raise TypeError("cert must be an X509 instance")
         self._cert = cert
 
-    def get_privatekey(self):
+    def get_privatekey(self) -> Optional[PKey]:
         """
         Get the private key in the PKCS #12 structure.
 
@@ -1136,7 +1159,7 @@ class PKCS12(object):
         """
         return self._pkey
 
-    def set_privatekey(self, pkey):
+    def set_privatekey(self, pkey: Optional[PKey]) -> None:
         """
         Set the certificate portion of the PKCS #12 structure.
 
@@ -1149,7 +1172,7 @@ class PKCS12(object):
             raise TypeError("pkey must be a PKey instance")
         self._pkey = pkey
 
-    def get_ca_certificates(self):
+    def get_ca_certificates(self) -> Optional[Tuple[X509, ...]]:
         """
         Get the CA certificates in the PKCS #12 structure.
 
@@ -1161,7 +1184,8 @@ class PKCS12(object):
             return tuple(self._cacerts)
         return None
 
-    def set_ca_certificates(self, cacerts):
+    def set_ca_certificates(self,
+                            cacerts: Optional[Iterable[X509]]) -> None:
         """
         Replace or set the CA certificates within the PKCS12 object.
 
@@ -1180,7 +1204,7 @@ class PKCS12(object):
                 raise TypeError("iterable must only contain X509 instances")
         self._cacerts = cacerts
 
-    def set_friendlyname(self, name):
+    def set_friendlyname(self, name: Optional[bytes]) -> None:
         """
         Set the friendly name in the PKCS #12 structure.
 
@@ -1194,7 +1218,7 @@ class PKCS12(object):
                 "name must be a byte string or None (not %r)" % (name,))
         self._friendlyname = name
 
-    def get_friendlyname(self):
+    def get_friendlyname(self) -> Optional[bytes]:
         """
         Get the friendly name in the PKCS# 12 structure.
 
@@ -1203,7 +1227,8 @@ class PKCS12(object):
         """
         return self._friendlyname
 
-    def export(self, passphrase=None, iter=2048, maciter=1):
+    def export(self, passphrase: Optional[Union[str, bytes]] = None,
+               iter: int = 2048, maciter: int = 1) -> bytes:
         """
         Dump a PKCS12 object as a string.
 
@@ -1263,7 +1288,8 @@ class PKCS12(object):
 PKCS12Type = PKCS12
 
 
-def load_pkcs12(buffer, passphrase=None):
+def load_pkcs12(buffer: _Buffer,
+                passphrase: Optional[Union[str, bytes]] = None) -> PKCS12:
     """
     Load pkcs12 data from the string *buffer*. If the pkcs12 structure is
     encrypted, a *passphrase* must be included.  The MAC is always
@@ -1359,7 +1385,9 @@ class NetscapeSPKI(object):
     :raises Error: If *enc* cannot be decoded.
     """
 
-    def __init__(self, enc=None):
+    _spki: int       # the owned C handle (set by own())
+
+    def __init__(self, enc: Optional[_Buffer] = None) -> None:
         if enc is None:
             spki = lib.NETSCAPE_SPKI_new()
             _openssl_assert(spki)
@@ -1372,7 +1400,7 @@ class NetscapeSPKI(object):
                 _raise_current_error()
         own(self, spki, lib.NETSCAPE_SPKI_free, "_spki")
 
-    def sign(self, pkey, digest):
+    def sign(self, pkey: PKey, digest: Union[str, bytes]) -> None:
         """
         Sign the certificate request with this key and digest type.
 
@@ -1395,7 +1423,7 @@ class NetscapeSPKI(object):
         if lib.NETSCAPE_SPKI_sign(self._spki, pkey._pkey, md) <= 0:
             _raise_current_error()
 
-    def verify(self, key):
+    def verify(self, key: PKey) -> bool:
         """
         Verifies a signature on a certificate request.
 
@@ -1412,7 +1440,7 @@ class NetscapeSPKI(object):
             _raise_current_error()
         return True
 
-    def b64_encode(self):
+    def b64_encode(self) -> bytes:
         """
         Generate a base64 encoded representation of this SPKI object.
 
@@ -1427,7 +1455,7 @@ class NetscapeSPKI(object):
         finally:
             lib.OPENSSL_free(encoded)
 
-    def get_pubkey(self):
+    def get_pubkey(self) -> PKey:
         """
         Get the public key of this certificate.
 
@@ -1440,7 +1468,7 @@ class NetscapeSPKI(object):
             _raise_current_error()
         return PKey._from_raw_pkey_ptr(pkey, only_public=True)
 
-    def set_pubkey(self, pkey):
+    def set_pubkey(self, pkey: PKey) -> None:
         """
         Set the public key of the certificate
 

@@ -49,8 +49,8 @@ Differences from pyOpenSSL 16.1 (deliberate; everything else follows it):
 
 import operator
 from base64 import b16encode
-from typing import (Any, Iterable, List, NoReturn, Optional, Set, Tuple,
-                    Union)
+from typing import (TYPE_CHECKING, Any, Iterable, List, NoReturn, Optional,
+                    Set, Tuple, Union)
 from ctypes import (byref, c_int, c_long, c_uint, c_void_p, cast,
                     create_string_buffer, memmove, sizeof, string_at)
 
@@ -304,7 +304,7 @@ class PKey(_Handle):
     _only_public = False
     _initialized = True
 
-    def __init__(self):
+    def __init__(self) -> None:
         pkey = lib.EVP_PKEY_new()
         _openssl_assert(pkey)
         own(self, pkey, lib.EVP_PKEY_free, attr="_pkey")
@@ -550,8 +550,8 @@ def get_elliptic_curves() -> Set[Any]:
     they identify themselves.
 
     The curve objects are useful as values for the argument accepted by
-    :py:meth:`Context.set_tmp_ecdh` to specify which elliptical curve should
-    be used for ECDHE key exchange.
+    :py:meth:`pyossl.SSL.Context.set_tmp_ecdh` to specify which elliptical
+    curve should be used for ECDHE key exchange.
     """
     return set(_EllipticCurve._get_elliptic_curves())
 
@@ -614,22 +614,22 @@ class X509Name(_Handle):
     """An X.509 Distinguished Name.
 
     :ivar countryName: The country of the entity.
-    :ivar C: Alias for  :py:attr:`countryName`.
+    :ivar C: Alias for ``countryName``.
 
     :ivar stateOrProvinceName: The state or province of the entity.
-    :ivar ST: Alias for :py:attr:`stateOrProvinceName`.
+    :ivar ST: Alias for ``stateOrProvinceName``.
 
     :ivar localityName: The locality of the entity.
-    :ivar L: Alias for :py:attr:`localityName`.
+    :ivar L: Alias for ``localityName``.
 
     :ivar organizationName: The organization name of the entity.
-    :ivar O: Alias for :py:attr:`organizationName`.
+    :ivar O: Alias for ``organizationName``.
 
     :ivar organizationalUnitName: The organizational unit of the entity.
-    :ivar OU: Alias for :py:attr:`organizationalUnitName`
+    :ivar OU: Alias for ``organizationalUnitName``.
 
     :ivar commonName: The common name of the entity.
-    :ivar CN: Alias for :py:attr:`commonName`.
+    :ivar CN: Alias for ``commonName``.
 
     :ivar emailAddress: The e-mail address of the entity.
 
@@ -641,7 +641,89 @@ class X509Name(_Handle):
     _ptr = None
     _owner = None
 
-    def __init__(self, name):
+    if TYPE_CHECKING:                                # pragma: no cover
+        # For type checkers only (no class attributes at run time, so
+        # __getattr__/__setattr__ still serve them): the documented fields
+        # read as text or None and are set from str or bytes.
+        @property
+        def countryName(self) -> Optional[str]: ...
+
+        @countryName.setter
+        def countryName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def C(self) -> Optional[str]: ...
+
+        @C.setter
+        def C(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def stateOrProvinceName(self) -> Optional[str]: ...
+
+        @stateOrProvinceName.setter
+        def stateOrProvinceName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def ST(self) -> Optional[str]: ...
+
+        @ST.setter
+        def ST(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def localityName(self) -> Optional[str]: ...
+
+        @localityName.setter
+        def localityName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def L(self) -> Optional[str]: ...
+
+        @L.setter
+        def L(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def organizationName(self) -> Optional[str]: ...
+
+        @organizationName.setter
+        def organizationName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def O(self) -> Optional[str]: ...
+
+        @O.setter
+        def O(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def organizationalUnitName(self) -> Optional[str]: ...
+
+        @organizationalUnitName.setter
+        def organizationalUnitName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def OU(self) -> Optional[str]: ...
+
+        @OU.setter
+        def OU(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def commonName(self) -> Optional[str]: ...
+
+        @commonName.setter
+        def commonName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def CN(self) -> Optional[str]: ...
+
+        @CN.setter
+        def CN(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def emailAddress(self) -> Optional[str]: ...
+
+        @emailAddress.setter
+        def emailAddress(self, value: Union[str, bytes]) -> None: ...
+
+    def __init__(self, name: "X509Name") -> None:
         """Create a new X509Name, copying the given X509Name instance.
 
         :param name: The name to copy.
@@ -819,7 +901,9 @@ class X509Extension(_Handle):
 
     _extension: int      # the owned C handle (set by own())
 
-    def __init__(self, type_name, critical, value, subject=None, issuer=None):
+    def __init__(self, type_name: bytes, critical: bool, value: bytes,
+                 subject: Optional["X509"] = None,
+                 issuer: Optional["X509"] = None) -> None:
         """Initializes an X509 extension.
 
         :param type_name: The name of the type of extension_ to create.
@@ -924,7 +1008,7 @@ class X509Extension(_Handle):
     def get_short_name(self) -> bytes:
         """Returns the short type name of this X.509 extension.
 
-        The result is a byte string such as :py:const:`b"basicConstraints"`.
+        The result is a byte string such as ``b"basicConstraints"``.
 
         :return: The short type name.
         :rtype: :py:data:`bytes`
@@ -957,7 +1041,7 @@ class X509(_Handle):
 
     _x509: int      # the owned C handle (set by own())
 
-    def __init__(self):
+    def __init__(self) -> None:
         x509 = lib.X509_new()
         _openssl_assert(x509)
         own(self, x509, lib.X509_free, attr="_x509")
@@ -1078,7 +1162,7 @@ class X509(_Handle):
         :type digest_name: :py:class:`bytes`
 
         :return: The digest of the object, formatted as
-            :py:const:`b":"`-delimited hex pairs.
+            ``b":"``-delimited hex pairs.
         :rtype: :py:class:`bytes`
         """
         md = _digest_by_name(digest_name)
@@ -1349,7 +1433,7 @@ class X509Req(_Handle):
 
     _req: int      # the owned C handle (set by own())
 
-    def __init__(self):
+    def __init__(self) -> None:
         req = lib.X509_REQ_new()
         _openssl_assert(req)
         own(self, req, lib.X509_REQ_free, attr="_req")
@@ -1501,7 +1585,7 @@ class X509Req(_Handle):
         :param pkey: The key pair to sign with.
         :type pkey: :py:class:`PKey`
         :param digest: The name of the message digest to use for the signature,
-            e.g. :py:data:`b"sha256"`.
+            e.g. ``b"sha256"``.
         :type digest: :py:class:`bytes`
         :return: ``None``
         """
@@ -1517,7 +1601,7 @@ class X509Req(_Handle):
         :return: ``True`` if the signature is correct.
         :rtype: bool
 
-        :raises OpenSSL.crypto.Error: If the signature is invalid or there is
+        :raises Error: If the signature is invalid or there is
             a problem verifying the signature.
         """
         if not isinstance(pkey, PKey):
@@ -1745,7 +1829,7 @@ def load_publickey(type: int, buffer: Union[str, bytes]) -> PKey:
     :param type: The file type (one of :data:`FILETYPE_PEM`,
         :data:`FILETYPE_ASN1`).
     :param buffer: The buffer the key is stored in.
-    :type buffer: A Python string object, either unicode or bytestring.
+    :type buffer: str or bytes
     :return: The PKey object.
     :rtype: :class:`PKey`
     """
