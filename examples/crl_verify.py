@@ -52,7 +52,7 @@ def main() -> int:
 
     pem = make_crl(ca_cert, ca_key, [bad.get_serial_number()])
     crl = crypto.load_crl(crypto.FILETYPE_PEM, pem)
-    serials = [int(r.get_serial(), 16) for r in crl.get_revoked()]
+    serials = [int(r.get_serial(), 16) for r in crl.get_revoked() or ()]
     assert serials == [bad.get_serial_number()], serials
     assert crl.get_issuer() == ca_cert.get_subject()
     print("CRL from %s revokes serial(s) %s" % (crl.get_issuer().CN,

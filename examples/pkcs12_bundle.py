@@ -44,16 +44,20 @@ def main() -> int:
         # Load it, as one would load a bundle received from elsewhere.
         with open(path, "rb") as f:
             bundle = crypto.load_pkcs12(f.read(), b"first secret")
-        assert pem(bundle.get_certificate()) == pem(cert)
-        assert crypto.dump_privatekey(
-            crypto.FILETYPE_PEM, bundle.get_privatekey()) == \
-            crypto.dump_privatekey(crypto.FILETYPE_PEM, key)
+        loaded_cert = bundle.get_certificate()
+        loaded_key = bundle.get_privatekey()
         cas = bundle.get_ca_certificates()
+        assert loaded_cert is not None and loaded_key is not None
+        assert cas is not None
+        assert pem(loaded_cert) == pem(cert)
+        assert crypto.dump_privatekey(
+            crypto.FILETYPE_PEM, loaded_key) == \
+            crypto.dump_privatekey(crypto.FILETYPE_PEM, key)
         assert [pem(c) for c in cas] == [pem(ca_cert)]
         assert bundle.get_friendlyname() == b"example server"
         print("loaded: %s, key of %d bits, %d CA certificate(s), name %r" % (
-            bundle.get_certificate().get_subject().CN,
-            bundle.get_privatekey().bits(), len(cas),
+            loaded_cert.get_subject().CN,
+            loaded_key.bits(), len(cas),
             bundle.get_friendlyname()))
 
         with open(path, "rb") as f:
@@ -73,7 +77,9 @@ def main() -> int:
             f.write(again)
         reloaded = crypto.load_pkcs12(again, b"second secret")
         assert reloaded.get_friendlyname() == b"renamed"
-        assert pem(reloaded.get_certificate()) == pem(cert)
+        reloaded_cert = reloaded.get_certificate()
+        assert reloaded_cert is not None
+        assert pem(reloaded_cert) == pem(cert)
         print("re-exported %d bytes under a new passphrase" % len(again))
 
         openssl = shutil.which("openssl")

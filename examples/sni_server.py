@@ -89,7 +89,8 @@ def fetch_certificate_name(address: Tuple[str, int], ca_cert: crypto.X509,
         conn.do_handshake()
         cert = conn.get_peer_certificate()
         assert cert is not None
-        common_name: str = cert.get_subject().CN
+        common_name = cert.get_subject().CN
+        assert common_name is not None
         assert conn.recv(2) == b"ok"
         try:
             conn.recv(1)
