@@ -8,8 +8,10 @@ talk to it.
 """
 
 import os
+import platform
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -18,6 +20,24 @@ from pyossl import _loader
 LIB = _loader.load()
 GEN = LIB.generation          # 0 = 1.0.2, 1 = 1.1.x, 2 = 3.x
 OPENSSL_CLI = shutil.which("openssl")
+# Whether the build under test is the system's (no build named by env var).
+SYSTEM_BUILD = not any(os.environ.get(var) for var in (
+    "PYOSSL_OPENSSL_DIR", "PYOSSL_LIBCRYPTO", "PYOSSL_LIBSSL"))
+
+#: Marks a memory-flatness test: it runs once per interpreter matrix, on the
+#: system build, under CPython on Linux (RSS read from /proc; off CPython RSS
+#: follows the collector's schedule rather than leaks).
+memory_test = pytest.mark.skipif(
+    not (SYSTEM_BUILD and sys.platform.startswith("linux")
+         and platform.python_implementation() == "CPython"),
+    reason="memory-flatness loops run on the system build, under CPython "
+           "on Linux")
+
+
+def rss_kib():
+    """This process's resident set size in KiB (Linux ``/proc``)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
 
 
 def pytest_report_header(config):

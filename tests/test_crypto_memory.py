@@ -10,32 +10,24 @@ Measured on CPython 3.11 / OpenSSL 3.0: 0 KiB of growth in each.
 """
 
 import gc
-import os
 import platform
+import sys
 
 import pytest
 
+from conftest import SYSTEM_BUILD, rss_kib
 from pyossl import crypto
 from pyossl._util import lib
 from pyossl.crypto import FILETYPE_ASN1, TYPE_RSA
 
 pytestmark = pytest.mark.skipif(
-    bool(os.environ.get("PYOSSL_OPENSSL_DIR") or
-         os.environ.get("PYOSSL_LIBCRYPTO")),
-    reason="memory-flatness loops run on the system build only")
+    not (SYSTEM_BUILD and sys.platform.startswith("linux")),
+    reason="memory-flatness loops run on the system build (Linux /proc)")
 
 CERT_CYCLES = 100000
 LOAD_CYCLES = 30000
 KEY_CYCLES = 15000
 MAX_GROWTH_KB = 16 * 1024
-
-
-def rss_kb():
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    pytest.skip("no /proc/self/status")
 
 
 # PyPy frees an object only when its garbage collector notices it; with a
@@ -49,13 +41,13 @@ def measure(cycle, count):
     for _ in range(min(2000, count // 10)):      # warm up allocator/caches
         cycle()
     gc.collect()
-    before = rss_kb()
+    before = rss_kib()
     for i in range(count):
         cycle()
         if COLLECT_EVERY and i % COLLECT_EVERY == 0:
             gc.collect()
     gc.collect()
-    return rss_kb() - before
+    return rss_kib() - before
 
 
 @pytest.fixture(scope="module")

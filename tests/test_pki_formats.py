@@ -3,14 +3,13 @@ and the files of the cryptography_vectors package."""
 
 import gc
 import os
-import platform
 import subprocess
 import sys
 
 import pytest
 
 import conftest
-from conftest import GEN, run_openssl
+from conftest import memory_test, rss_kib, GEN, run_openssl
 from pyossl import _pki, crypto
 from pyossl._util import error_queue, lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, PKCS7,
@@ -558,18 +557,7 @@ def test_spki_bad_input(server, spkac):
 
 # ------------------------------------------------------------ memory --
 
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"),
-                    reason="reads /proc/self/statm")
-@pytest.mark.skipif(os.environ.get("PYOSSL_OPENSSL_DIR") is not None or
-                    os.environ.get("PYOSSL_LIBCRYPTO") is not None,
-                    reason="memory check runs on the system build only")
-@pytest.mark.skipif(platform.python_implementation() != "CPython",
-                    reason="off CPython RSS follows the GC and JIT warm-up")
+@memory_test
 def test_memory_stays_flat(p12_files, p7_files, spkac, server):
     """3,000 rounds of PKCS12/PKCS7/SPKI create/parse/drop (iter=1)."""
     cert, key = server

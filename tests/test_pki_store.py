@@ -8,15 +8,13 @@ cryptography_vectors package.
 import datetime
 import gc
 import os
-import platform
 import re
-import sys
 import warnings
 
 import pytest
 
 import conftest
-from conftest import GEN, run_openssl
+from conftest import memory_test, rss_kib, GEN, run_openssl
 from pyossl import _decls_pki, _pki, crypto
 from pyossl._util import error_queue
 from pyossl.crypto import (CRL, FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
@@ -780,18 +778,7 @@ def test_struct_mirrors_give_the_probed_offsets():
 
 # ------------------------------------------------------------ memory --
 
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"),
-                    reason="reads /proc/self/statm")
-@pytest.mark.skipif(os.environ.get("PYOSSL_OPENSSL_DIR") is not None or
-                    os.environ.get("PYOSSL_LIBCRYPTO") is not None,
-                    reason="memory check runs on the system build only")
-@pytest.mark.skipif(platform.python_implementation() != "CPython",
-                    reason="off CPython RSS follows the GC and JIT warm-up")
+@memory_test
 def test_memory_stays_flat(pki, ca, ca_cert, ca_key):
     """4,000 rounds of store + context + CRL + Revoked create/verify/drop."""
     crl_pem = open(ca.crl, "rb").read()

@@ -3,13 +3,10 @@ key-log callbacks; sessions and resumption; client CA lists; key material;
 renegotiation."""
 
 import gc
-import os
-import platform
-import sys
 
 import pytest
 
-from conftest import GEN, LIB, run_openssl
+from conftest import memory_test, rss_kib, GEN, LIB, run_openssl
 from pyossl import SSL, crypto
 from test_ssl_support import (client_context, handshake_memory, memory_pair,
                               pump, server_context, transfer_memory)
@@ -461,18 +458,8 @@ def test_renegotiate_tls13_is_an_error(pki):
 
 # ---------------------------------------------------------------- memory --
 
+@memory_test
 def test_handshakes_with_callbacks_leave_memory_flat(pki):
-    if sys.platform != "linux":
-        pytest.skip("RSS measured through /proc on Linux")
-    if os.environ.get("PYOSSL_OPENSSL_DIR") or os.environ.get("PYOSSL_LIBSSL"):
-        pytest.skip("memory-flatness runs on the system build only")
-    if platform.python_implementation() != "CPython":
-        pytest.skip("RSS follows the GC schedule, not leaks, off CPython")
-
-    def rss():
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
     sctx = server_context(pki)
     sctx.set_info_callback(lambda *a: None)
     sctx.set_alpn_select_callback(lambda c, o: o[0])
@@ -491,11 +478,11 @@ def test_handshakes_with_callbacks_leave_memory_flat(pki):
     for _ in range(100):
         one()
     gc.collect()
-    before = rss()
+    before = rss_kib() * 1024
     for _ in range(2000):
         one()
     gc.collect()
-    assert rss() - before < 16 * 1024 * 1024
+    assert rss_kib() * 1024 - before < 16 * 1024 * 1024
 
 
 # ---------------------------------------------------------- key exchange --

@@ -2,13 +2,11 @@
 
 import gc
 import os
-import platform
-import sys
 import weakref
 
 import pytest
 
-from conftest import GEN, LIB
+from conftest import memory_test, rss_kib, GEN, LIB
 from pyossl import SSL, crypto
 
 
@@ -469,23 +467,13 @@ def test_context_is_freed():
     assert ref() is None
 
 
+@memory_test
 def test_many_contexts_memory_flat():
-    if sys.platform != "linux" or GEN != LIB.generation:
-        pytest.skip("RSS measured through /proc on Linux")
-    if os.environ.get("PYOSSL_OPENSSL_DIR") or os.environ.get("PYOSSL_LIBSSL"):
-        pytest.skip("memory-flatness runs on the system build only")
-    if platform.python_implementation() != "CPython":
-        pytest.skip("RSS follows the GC schedule, not leaks, off CPython")
-
-    def rss():
-        with open("/proc/self/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
     for _ in range(2000):
         SSL.Connection(SSL.Context(SSL.TLS_METHOD), None)
     gc.collect()
-    before = rss()
+    before = rss_kib() * 1024
     for _ in range(20000):
         SSL.Connection(SSL.Context(SSL.TLS_METHOD), None)
     gc.collect()
-    assert rss() - before < 20 * 1024 * 1024
+    assert rss_kib() * 1024 - before < 20 * 1024 * 1024
