@@ -133,9 +133,13 @@ def make_assert(exception_type):
 
 _deferred = collections.deque()  # type: collections.deque
 _defer = bool(getattr(lib, "python_locking", False))
+
+
 class _Local(threading.local):
-    pending = None  # class defaults: a lookup never raises AttributeError
-    depth = 0
+    """Per-thread callback state; class defaults make lookups cheap (no
+    AttributeError raised and caught on the I/O hot path)."""
+    pending = None          # exceptions stored by callbacks
+    depth = 0               # > 0 while inside a callback
 
 
 _local = _Local()
@@ -154,7 +158,7 @@ def drain_frees():
     Safe points are Python API calls outside any OpenSSL callback; this is a
     no-op inside a callback or when nothing is queued.
     """
-    if not _deferred or getattr(_local, "depth", 0):
+    if not _deferred or _local.depth:
         return
     while True:
         try:
@@ -214,7 +218,7 @@ _thunks = []  # type: list
 
 
 def _pending():
-    pending = getattr(_local, "pending", None)
+    pending = _local.pending
     if pending is None:
         pending = _local.pending = []
     return pending
@@ -229,7 +233,7 @@ def callback(prototype, fatal):
     """
     def decorate(func):
         def thunk(*args):
-            _local.depth = getattr(_local, "depth", 0) + 1
+            _local.depth = _local.depth + 1
             try:
                 return func(*args)
             except BaseException as exc:  # noqa: B902 - re-raised later
@@ -246,7 +250,7 @@ def callback(prototype, fatal):
 
 def callback_failed():
     """Whether a callback on this thread raised since the last check."""
-    return bool(getattr(_local, "pending", None))
+    return bool(_local.pending)
 
 
 def check_callbacks():
@@ -255,7 +259,7 @@ def check_callbacks():
     Call right after a C function that may have called back.  The OpenSSL
     error queue (filled by the failure the callback caused) is cleared.
     """
-    pending = getattr(_local, "pending", None)
+    pending = _local.pending
     if pending:
         exc = pending[0]
         del pending[:]
@@ -265,7 +269,7 @@ def check_callbacks():
 
 def discard_callback_errors():
     """Forget exceptions stored by callbacks on this thread."""
-    pending = getattr(_local, "pending", None)
+    pending = _local.pending
     if pending:
         del pending[:]
 
