@@ -23,7 +23,6 @@ from ._declare import ALL, G102, G11, G3, NEW, OLD, PRE3, V3, Const, Fn, Macro
 
 # Callback prototypes shared by several areas.
 LOCKING_CB = CFUNCTYPE(None, c_int, c_int, c_char_p, c_int)
-THREADID_CB = CFUNCTYPE(None, c_void_p)
 # int (*cb)(const char *str, size_t len, void *u) for ERR_print_errors_cb
 ERR_PRINT_CB = CFUNCTYPE(c_int, c_char_p, c_size_t, c_void_p)
 # int pem_password_cb(char *buf, int size, int rwflag, void *userdata)
@@ -119,8 +118,6 @@ CORE = [
     Fn("CRYPTO_num_locks", c_int, [], gens=OLD),
     Fn("CRYPTO_set_locking_callback", None, [c_void_p], gens=OLD),
     Fn("CRYPTO_get_locking_callback", c_void_p, [], gens=OLD),
-    Fn("CRYPTO_THREADID_set_callback", c_int, [c_void_p], gens=OLD),
-    Fn("CRYPTO_THREADID_set_numeric", None, [c_void_p, c_ulong], gens=OLD),
     Fn("ERR_remove_thread_state", None, [c_void_p], gens=OLD),
     # errors -------------------------------------------------------------
     Fn("ERR_get_error", c_ulong, []),
@@ -205,6 +202,6 @@ def _all_declarations():
 
 DECLARATIONS = _all_declarations()
 
-__all__ = ["DECLARATIONS", "CORE", "LOCKING_CB", "THREADID_CB",
+__all__ = ["DECLARATIONS", "CORE", "LOCKING_CB",
            "PEM_PASSWORD_CB", "ALL", "OLD", "NEW", "PRE3", "V3", "G102",
            "G11", "G3", "POINTER"]

@@ -448,32 +448,48 @@ def bind(lib, declarations):
 # --------------------------------------------------------- initialising --
 
 def _install_locking(lib):
-    """1.0.2 only: make libcrypto thread-safe with Python locks."""
+    """1.0.2 only: make libcrypto thread-safe with Python locks.
+
+    The locking callback is a pyossl thunk whose operations are idempotent
+    ("make sure this thread holds lock *n*" / "... does not hold it"; 1.0.2
+    never takes a lock it already holds), so it survives asynchronous
+    exceptions: when one escapes the thunk before its operation ran, the
+    thunk's rescue (run from the unraisable hook, see
+    :mod:`pyossl._runtime.callbacks`) performs it; an operation that ran
+    twice changes nothing; a release of a lock this thread does not hold is
+    ignored instead of raising, and a lock this thread already holds is not
+    waited for (no self-deadlock).  No thread-id callback is installed:
+    1.0.2's default (the address of the thread's ``errno``) is right on
+    every platform pyossl supports and needs no Python code.
+    """
     if lib.CRYPTO_get_locking_callback():
         lib.python_locking = False
         lib.locking = "callback already installed by another module"
         return
-    locks = [threading.Lock() for _ in range(lib.CRYPTO_num_locks())]
-    crypto_lock = lib.CRYPTO_LOCK
-    set_numeric = lib.CRYPTO_THREADID_set_numeric
-    get_ident = threading.get_ident
-
-    def locking(mode, n, file, line):
-        if mode & crypto_lock:
-            locks[n].acquire()
-        else:
-            locks[n].release()
-
-    def thread_id(threadid):
-        set_numeric(threadid, get_ident())
-
+    from ._runtime.callbacks import callback
     from . import _ffi_decls
-    lock_cb = _ffi_decls.LOCKING_CB(locking)
-    id_cb = _ffi_decls.THREADID_CB(thread_id)
-    # Kept for the life of the process: C may call them until exit.
-    _keepalive.extend([lock_cb, id_cb, locks])
-    lib.CRYPTO_THREADID_set_callback(ctypes.cast(id_cb, ctypes.c_void_p))
-    lib.CRYPTO_set_locking_callback(ctypes.cast(lock_cb, ctypes.c_void_p))
+    locks = [threading.RLock() for _ in range(lib.CRYPTO_num_locks())]
+    crypto_lock = lib.CRYPTO_LOCK
+
+    def operate(mode, n):
+        lock = locks[n]
+        if mode & crypto_lock:
+            if not lock._is_owned():
+                lock.acquire()
+        elif lock._is_owned():
+            lock.release()
+
+    def rescue(args):
+        if args is not None:
+            operate(args[0], args[1])
+
+    @callback(_ffi_decls.LOCKING_CB, None, on_lost=rescue)
+    def locking(mode, n, file, line):
+        operate(mode, n)
+
+    # Kept for the life of the process: C may call it until exit.
+    _keepalive.extend([locking, locks])
+    lib.CRYPTO_set_locking_callback(ctypes.cast(locking, ctypes.c_void_p))
     lib.python_locking = True
     lib.locking = "pyossl Python locks (%d)" % len(locks)
 

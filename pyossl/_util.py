@@ -25,15 +25,14 @@ Callbacks
     function that may have called back) re-raises it.
 """
 
-import collections
-import itertools
 import os
-import threading
 import warnings
-import weakref
 from ctypes import byref, c_char_p, c_void_p, create_string_buffer, string_at
 
 from . import _loader
+from ._runtime import callbacks as _callbacks
+from ._runtime import ownership as _ownership
+from ._runtime.convert import path_arg
 
 lib = _loader.load()
 
@@ -47,22 +46,13 @@ def text(value):
     return value.decode("utf-8", "replace")
 
 
-def byte_string(value):
-    """``str`` -> ``bytes`` as Latin-1 (pyOpenSSL's ``byte_string``)."""
-    return value.encode("charmap")
-
-
 def path_bytes(path, name="path"):
-    """A file name (``str``, ``bytes`` or path-like) as ``bytes``.
+    """A file name (``str``, ``bytes`` or path-like) as ``bytes`` for C.
 
     :raises TypeError: for anything else.
+    :raises ValueError: it contains a NUL byte.
     """
-    if isinstance(path, bytes):
-        return path
-    if isinstance(path, str) or hasattr(path, "__fspath__"):
-        return os.fsencode(path)
-    raise TypeError("%s must be bytes or str, not %s" % (
-        name, type(path).__name__))
+    return path_arg(path, name)
 
 
 def text_to_bytes_and_warn(label, obj):
@@ -116,190 +106,51 @@ def clear_error_queue():
     lib.ERR_clear_error()
 
 
-def raise_current_error(exception_type):
-    """Raise *exception_type* carrying the drained error queue."""
-    raise exception_type(error_queue())
+def raise_current_error(exception_type, function="", reason=None):
+    """Raise *exception_type* carrying the drained error queue.
+
+    Never an empty list: when OpenSSL queued nothing, the one entry is
+    ``("pyossl", function, reason)`` (the C function that failed).
+    """
+    errors = error_queue()
+    if not errors:
+        errors = [("pyossl", function,
+                   reason or ("%s failed" % function if function
+                              else "the operation failed"))]
+    raise exception_type(errors)
 
 
 def make_assert(exception_type):
-    """Return ``openssl_assert(ok)`` raising *exception_type* when not ok."""
-    def openssl_assert(ok):
+    """Return ``openssl_assert(ok, function="")`` raising *exception_type*
+    (with a reason even when OpenSSL queued none) when not ok."""
+    def openssl_assert(ok, function=""):
         if not ok:
-            raise_current_error(exception_type)
+            raise_current_error(exception_type, function)
     return openssl_assert
 
 
 # ------------------------------------------------------------ ownership --
+# The rules live in pyossl._runtime.ownership and ._runtime.callbacks; these
+# names are what the wrappers import.
 
-_deferred = collections.deque()  # type: collections.deque
-_defer = bool(getattr(lib, "python_locking", False))
+_ownership.defer_frees(getattr(lib, "python_locking", False))
+_callbacks.set_error_clearer(lib.ERR_clear_error)
 
+own = _ownership.own
+free_now = _ownership.free_now
+keep = _ownership.keep
+drain_frees = _ownership.drain_frees
+_deferred = _ownership._deferred
+_free = _ownership._free
+Owner = _ownership.Owner
 
-class _Local(threading.local):
-    """Per-thread callback state; class defaults make lookups cheap (no
-    AttributeError raised and caught on the I/O hot path)."""
-    pending = None          # exceptions stored by callbacks
-    depth = 0               # > 0 while inside a callback
-
-
-_local = _Local()
-
-
-def _free(free, ptr):
-    if _defer:
-        _deferred.append((free, ptr))
-    else:
-        free(ptr)
-
-
-def drain_frees():
-    """Run frees deferred by finalizers (1.0.2 with Python locking).
-
-    Safe points are Python API calls outside any OpenSSL callback; this is a
-    no-op inside a callback or when nothing is queued.
-    """
-    if not _deferred or _local.depth:
-        return
-    while True:
-        try:
-            free, ptr = _deferred.popleft()
-        except IndexError:
-            return
-        free(ptr)
-
-
-def own(obj, ptr, free, attr="_ptr"):
-    """Make *obj* the single owner of the C handle *ptr*.
-
-    :param obj: the Python object that owns the handle.
-    :param ptr: the handle (an int); must not be NULL.
-    :param free: the C function that releases it (e.g. ``lib.X509_free``).
-    :param attr: the attribute of *obj* that holds the handle.
-    :return: the :class:`weakref.finalize` object (call it to free early).
-    """
-    if not ptr:
-        raise ValueError("cannot own a NULL handle")
-    if _deferred:
-        drain_frees()
-    setattr(obj, attr, ptr)
-    fin = weakref.finalize(obj, _free, free, ptr)
-    fin.atexit = False
-    finalizers = obj.__dict__.setdefault("_finalizers", {})
-    finalizers[attr] = fin
-    return fin
-
-
-def disown(obj, attr="_ptr"):
-    """Give the handle in ``obj.<attr>`` away (C takes ownership of it).
-
-    :return: the handle; *obj* no longer frees it.
-    """
-    fin = obj.__dict__.get("_finalizers", {}).pop(attr, None)
-    if fin is not None:
-        fin.detach()
-    return getattr(obj, attr)
-
-
-def free_now(obj, attr="_ptr"):
-    """Free the handle in ``obj.<attr>`` now (idempotent)."""
-    fin = obj.__dict__.get("_finalizers", {}).pop(attr, None)
-    if fin is not None:
-        fin()
-
-
-def keep(obj, *dependencies):
-    """Record that *obj*'s C handle depends on *dependencies* staying alive."""
-    obj.__dict__.setdefault("_depends_on", []).extend(dependencies)
-
-
-# ------------------------------------------------------------ callbacks --
-
-_thunks = []  # type: list
-
-
-def _pending():
-    pending = _local.pending
-    if pending is None:
-        pending = _local.pending = []
-    return pending
-
-
-def callback(prototype, fatal):
-    """Decorator: build the ``CFUNCTYPE`` thunk for *func* once.
-
-    :param prototype: the ``CFUNCTYPE`` type.
-    :param fatal: what the thunk returns to C when *func* raises.
-    :return: the thunk, kept alive for the life of the process.
-    """
-    def decorate(func):
-        def thunk(*args):
-            _local.depth = _local.depth + 1
-            try:
-                return func(*args)
-            except BaseException as exc:  # noqa: B902 - re-raised later
-                _pending().append(exc)
-                return fatal
-            finally:
-                _local.depth -= 1
-        cthunk = prototype(thunk)
-        cthunk.__wrapped__ = func
-        _thunks.append(cthunk)
-        return cthunk
-    return decorate
-
-
-def callback_failed():
-    """Whether a callback on this thread raised since the last check."""
-    return bool(_local.pending)
-
-
-def check_callbacks():
-    """Re-raise the first exception a callback stored on this thread.
-
-    Call right after a C function that may have called back.  The OpenSSL
-    error queue (filled by the failure the callback caused) is cleared.
-    """
-    pending = _local.pending
-    if pending:
-        exc = pending[0]
-        del pending[:]
-        lib.ERR_clear_error()
-        raise exc
-
-
-def discard_callback_errors():
-    """Forget exceptions stored by callbacks on this thread."""
-    pending = _local.pending
-    if pending:
-        del pending[:]
-
-
-class HandleTable(object):
-    """Integer handles for Python objects passed through C ``void *``.
-
-    OpenSSL gives some callbacks an opaque ``arg``; pass ``new(obj)`` there
-    and get the object back in the callback with ``get(arg)``.
-    """
-
-    def __init__(self):
-        self._objects = {}
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-
-    def new(self, obj):
-        with self._lock:
-            key = next(self._ids)
-            self._objects[key] = obj
-        return key
-
-    def get(self, key):
-        return self._objects.get(key)
-
-    def free(self, key):
-        self._objects.pop(key, None)
-
-
-handles = HandleTable()
+callback = _callbacks.callback
+callback_failed = _callbacks.callback_failed
+check_callbacks = _callbacks.check_callbacks
+ensure_hook = _callbacks.ensure_hook
+_thunks = _callbacks._thunks
+HandleTable = _callbacks.HandleTable
+handles = _callbacks.handles
 
 
 # ------------------------------------------------------------ memory BIO --
@@ -336,9 +187,9 @@ class MemBIO(object):
         return string_at(out.value, size)
 
     def close(self):
-        if self.ptr:
-            lib.BIO_free(self.ptr)
-            self.ptr = None
+        ptr, self.ptr = self.ptr, None     # forget first, then free
+        if ptr:
+            lib.BIO_free(ptr)
 
     def __enter__(self):
         return self
@@ -347,6 +198,6 @@ class MemBIO(object):
         self.close()
 
     def __del__(self):
-        if self.ptr:
-            _free(lib.BIO_free, self.ptr)
-            self.ptr = None
+        ptr, self.ptr = self.ptr, None
+        if ptr:
+            _free(lib.BIO_free, ptr)

@@ -2,11 +2,13 @@
 
 import ctypes
 import gc
+import sys
 import threading
 
 import pytest
 
 from pyossl import _ffi_decls, _util
+from pyossl._runtime import callbacks as _callbacks
 from pyossl._util import lib
 
 
@@ -36,17 +38,6 @@ def test_free_now_is_idempotent():
     _util.free_now(obj)
     assert not fin.alive
     _util.drain_frees()
-
-
-def test_disown_hands_the_handle_over():
-    obj = Owner()
-    ptr = lib.BIO_new(lib.BIO_s_mem())
-    fin = _util.own(obj, ptr, lib.BIO_free)
-    assert _util.disown(obj) == ptr
-    assert not fin.alive
-    del obj
-    gc.collect()
-    lib.BIO_free(ptr)        # still valid: nobody freed it
 
 
 def test_own_refuses_null():
@@ -173,3 +164,48 @@ def test_mem_bio_helpers():
         _util.path_bytes(12)
     assert _util.path_bytes("a") == b"a"
     assert _util.text(None) == ""
+
+
+def _raise_at_entry_of(marker, exc):
+    """A trace function that raises *exc* when a thunk called with the last
+    C argument *marker* starts: what an asynchronous exception (Ctrl-C, an
+    alarm) does at a thunk's first bytecode, made deterministic."""
+    code = next(iter(_callbacks._rescues)).__code__    # every thunk's code
+
+    def tracer(frame, event, arg):
+        if (event == "call" and frame.f_code is code
+                and frame.f_locals.get("args", (None,))[-1] == marker):
+            sys.settrace(None)
+            raise exc
+        return None
+    return tracer
+
+
+def test_exception_at_thunk_entry_is_caught_and_reraised():
+    if not hasattr(sys, "unraisablehook"):
+        pytest.skip("needs sys.unraisablehook (Python 3.8+)")
+    lost_args = []
+
+    @_util.callback(_ffi_decls.ERR_PRINT_CB, fatal=0,
+                    on_lost=lost_args.append)
+    def counting(line, size, arg):
+        return 1
+
+    class Poisonable(object):
+        _callback_lost = None
+
+    owner = Poisonable()
+    _push_error()
+    boom = KeyboardInterrupt("async")
+    _util.ensure_hook()
+    sys.settrace(_raise_at_entry_of(4242, boom))
+    try:
+        lib.ERR_print_errors_cb(counting, 4242)
+    finally:
+        sys.settrace(None)
+    with pytest.raises(KeyboardInterrupt) as info:
+        _util.check_callbacks(owner)
+    assert info.value is boom
+    assert owner._callback_lost is boom         # the owner is poisoned
+    assert lost_args and lost_args[0] is not None   # rescue saw the args
+    lib.ERR_clear_error()

@@ -1,0 +1,199 @@
+"""C callbacks (thunks) that fail closed, and the user's exception re-raised
+after the C call.
+
+ctypes runs a thunk's Python function and, if an exception escapes it,
+reports the exception through :data:`sys.unraisablehook` and returns
+*whatever is in libffi's return slot* to C: often the previous call's
+result (the notes' boundary-safety.md).  An asynchronous exception (Ctrl-C,
+a ``signal.alarm`` handler, a task runner's timeout) can escape any Python
+function at its first bytecode, before a ``try`` is entered.  So no thunk
+can rely on its body having run.  The rule, enforced here for every thunk:
+
+1. The body runs inside ``try/except BaseException``: an exception it
+   raises is stored on the calling thread and the thunk returns *fatal*,
+   the value that makes OpenSSL fail (or ignore) the operation.
+2. An exception that escapes anyway (raised at the thunk's entry, or in its
+   ``except`` clause) reaches ctypes' unraisable hook.  pyossl's hook
+   (installed in front of the user's, see :func:`ensure_hook`) recognises
+   its own thunks, stores the exception as in 1., marks the thread's call
+   as *lost*, and runs the thunk's ``on_lost`` rescue with the thunk's
+   arguments (the 1.0.2 locking thunk completes its lock operation there;
+   the SSL thunks mark their connection).
+3. :func:`check_callbacks`, called right after the C function that may
+   have called back, re-raises the first stored exception; when a call was
+   lost it first poisons the owner it is given (a :class:`Connection`
+   refuses further I/O), because C went on with an unknown result.
+4. Thunks whose result C trusts for security (certificate verification)
+   additionally keep their state in C-visible form that fails closed when
+   the body never ran (see ``pyossl.SSL``'s verify thunk).
+
+Thunks are built once, at import, and kept for the life of the process.
+"""
+
+import sys
+import threading
+
+from . import ownership
+
+__all__ = ["callback", "check_callbacks", "callback_failed", "ensure_hook",
+           "HandleTable", "handles"]
+
+
+class _Local(threading.local):
+    """Per-thread callback state; class defaults keep lookups cheap."""
+    pending = None          # exceptions stored by callbacks on this thread
+    lost = False            # an exception escaped a thunk (C saw garbage)
+
+
+_local = _Local()
+_depth = ownership.local
+_thunks = []                # the CFUNCTYPE objects, kept alive
+_rescues = {}               # thunk's Python function -> on_lost or None
+_hook_state = {"previous": None, "clear_errors": None}
+
+
+def _pending():
+    pending = _local.pending
+    if pending is None:
+        pending = _local.pending = []
+    return pending
+
+
+def callback(prototype, fatal, on_lost=None):
+    """Decorator: build the ``CFUNCTYPE`` thunk for *func* once.
+
+    :param prototype: the ``CFUNCTYPE`` type.
+    :param fatal: what the thunk returns to C when *func* raises (``None``
+        for ``void`` callbacks).
+    :param on_lost: called as ``on_lost(args)`` (the C arguments, or
+        ``None`` when they cannot be recovered) when an exception escaped
+        the thunk, so C saw an undefined result; it must be idempotent and
+        must not raise.
+    :return: the thunk (its ``__wrapped__`` is *func*).
+    """
+    def decorate(func):
+        def thunk(*args):
+            try:
+                _depth.depth += 1
+                try:
+                    return func(*args)
+                finally:
+                    if _depth.depth > 0:
+                        _depth.depth -= 1
+            except BaseException as exc:  # noqa: B902 - re-raised later
+                _pending().append(exc)
+                return fatal
+        _rescues[thunk] = on_lost
+        cthunk = prototype(thunk)
+        cthunk.__wrapped__ = func
+        _thunks.append(cthunk)
+        ensure_hook()
+        return cthunk
+    return decorate
+
+
+def _thunk_args(func, tb):
+    code = func.__code__
+    while tb is not None:
+        frame = tb.tb_frame
+        if frame.f_code is code:
+            return frame.f_locals.get("args")
+        tb = tb.tb_next
+    return None
+
+
+def _hook(unraisable):
+    func = unraisable.object
+    try:
+        known = func in _rescues
+    except TypeError:           # an unhashable object
+        known = False
+    if not known:
+        previous = _hook_state["previous"]
+        if previous is not None:
+            return previous(unraisable)
+        return sys.__unraisablehook__(unraisable)
+    _local.lost = True
+    _pending().append(unraisable.exc_value)
+    rescue = _rescues[func]
+    if rescue is not None:
+        try:
+            rescue(_thunk_args(func, unraisable.exc_traceback))
+        except BaseException:   # noqa: B902 - a rescue must not raise
+            pass
+    return None
+
+
+def ensure_hook():
+    """Put pyossl's unraisable hook in front of the current one (cheap when
+    it is already there).  Called before C calls that may call back, since
+    test runners and applications replace ``sys.unraisablehook``."""
+    current = getattr(sys, "unraisablehook", None)
+    if current is _hook or current is None:
+        return
+    _hook_state["previous"] = current
+    sys.unraisablehook = _hook
+
+
+def set_error_clearer(clear):
+    """Give this module OpenSSL's ``ERR_clear_error`` (bound at load)."""
+    _hook_state["clear_errors"] = clear
+
+
+def callback_failed():
+    """Whether a callback on this thread raised since the last check."""
+    return bool(_local.pending)
+
+
+def check_callbacks(owner=None):
+    """Re-raise the first exception a callback stored on this thread.
+
+    Call right after a C function that may have called back.  OpenSSL's
+    error queue (filled by the failure the callback caused) is cleared.
+
+    :param owner: the object whose C call this was; when an exception
+        escaped a thunk (C went on with an undefined result), its
+        ``_callback_lost`` attribute is set to that exception, and the owner
+        must refuse to go on.
+    """
+    pending = _local.pending
+    if pending:
+        exc = pending[0]
+        del pending[:]
+        if _local.lost:
+            _local.lost = False
+            if owner is not None:
+                owner._callback_lost = exc
+        clear = _hook_state["clear_errors"]
+        if clear is not None:
+            clear()
+        raise exc
+
+
+class HandleTable(object):
+    """Integer handles for Python objects passed through C ``void *``.
+
+    OpenSSL gives some callbacks an opaque ``arg``; pass ``new(obj)`` there
+    and get the object back in the callback with ``get(arg)``.
+    """
+
+    def __init__(self):
+        self._objects = {}
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def new(self, obj):
+        with self._lock:
+            self._next += 1
+            key = self._next
+            self._objects[key] = obj
+        return key
+
+    def get(self, key):
+        return self._objects.get(key)
+
+    def free(self, key):
+        self._objects.pop(key, None)
+
+
+handles = HandleTable()

@@ -1,0 +1,149 @@
+"""The one ownership base: every Python object that owns an OpenSSL handle
+derives from :class:`Owner`.
+
+Rules it enforces:
+
+* A handle has exactly one owner, which frees it exactly once, through a
+  :class:`weakref.finalize` made by :func:`own`.  ``finalize`` detaches
+  itself before it calls the free function, so an exception arriving
+  between the two can leak a handle, never free it twice.
+* Frees that Python code runs by hand go through :func:`free_now` or
+  :func:`detach_and_free`, which forget the pointer *before* freeing it.
+* On OpenSSL 1.0.2 with pyossl's Python locking callbacks, a finalizer never
+  calls OpenSSL (the garbage collector could run it inside a locking
+  callback, pyca/cryptography#3195): it queues the free, and
+  :func:`drain_frees` runs the queue at the next safe point.
+* ``copy.copy`` of an owner gives a second wrapper of the same C object
+  that keeps the original alive (so the handle is freed once, after both
+  are gone); ``copy.deepcopy`` and pickling raise :exc:`TypeError`.
+"""
+
+import collections
+import threading
+import weakref
+
+__all__ = ["Owner", "own", "free_now", "detach_and_free", "keep",
+           "drain_frees", "defer_frees", "in_callback"]
+
+_deferred = collections.deque()  # type: collections.deque
+_state = {"defer": False}
+
+
+class _Local(threading.local):
+    depth = 0               # > 0 while this thread runs a C callback
+
+
+local = _Local()
+
+
+def defer_frees(flag):
+    """Make finalizers queue their frees (1.0.2 with Python locking)."""
+    _state["defer"] = bool(flag)
+
+
+def in_callback():
+    """Whether this thread is inside a C callback right now."""
+    return local.depth > 0
+
+
+def _free(free, ptr):
+    if _state["defer"]:
+        _deferred.append((free, ptr))
+    else:
+        free(ptr)
+
+
+def drain_frees():
+    """Run frees deferred by finalizers; a no-op inside a C callback."""
+    if not _deferred or local.depth > 0:
+        return
+    while True:
+        try:
+            free, ptr = _deferred.popleft()
+        except IndexError:
+            return
+        free(ptr)
+
+
+def own(obj, ptr, free, attr="_ptr"):
+    """Make *obj* the single owner of the C handle *ptr*.
+
+    :param obj: the Python object that owns the handle.
+    :param ptr: the handle (an int); must not be NULL.
+    :param free: the C function that releases it (e.g. ``lib.X509_free``).
+    :param attr: the attribute of *obj* that holds the handle.
+    :return: the :class:`weakref.finalize` object.
+    """
+    if not ptr:
+        raise ValueError("cannot own a NULL handle")
+    if _deferred:
+        drain_frees()
+    fin = weakref.finalize(obj, _free, free, ptr)
+    fin.atexit = False
+    obj.__dict__.setdefault("_finalizers", {})[attr] = fin
+    setattr(obj, attr, ptr)
+    return fin
+
+
+def free_now(obj, attr="_ptr"):
+    """Free the handle in ``obj.<attr>`` now and forget it (idempotent).
+
+    The finalizer is removed from *obj* first, and ``finalize`` detaches
+    itself before freeing: at most one free, whatever interrupts this.
+    """
+    fin = obj.__dict__.get("_finalizers", {}).pop(attr, None)
+    if fin is not None:
+        fin()
+
+
+def detach_and_free(obj, attr, free):
+    """Free a handle *obj* holds without a finalizer (a scoped object).
+
+    ``ptr, obj.attr = obj.attr, None`` happens before the free, so a second
+    call (or a ``__del__`` after an interrupt) finds nothing to free.
+    """
+    ptr = getattr(obj, attr)
+    setattr(obj, attr, None)
+    if ptr:
+        _free(free, ptr)
+
+
+def keep(obj, *dependencies):
+    """Record that *obj*'s C handle depends on *dependencies* staying
+    alive."""
+    obj.__dict__.setdefault("_depends_on", []).extend(dependencies)
+
+
+class Owner(object):
+    """Base of every class whose instances own (or share) an OpenSSL handle.
+
+    Subclasses set ``_handle_attr`` (the attribute that holds the pointer)
+    and ``_handle_free`` (the name of the ``lib`` function that frees it) to
+    get :meth:`_from_owned`.
+    """
+
+    _handle_attr = "_ptr"
+    _handle_free = None  # type: str
+
+    @classmethod
+    def _from_owned(cls, ptr):
+        """Wrap the handle *ptr*, whose reference the caller hands over."""
+        from .. import _util
+        obj = cls.__new__(cls)
+        own(obj, ptr, getattr(_util.lib, cls._handle_free), cls._handle_attr)
+        return obj
+
+    def __copy__(self):
+        new = type(self).__new__(type(self))
+        state = new.__dict__
+        for key, value in self.__dict__.items():
+            if key not in ("_finalizers", "_depends_on"):
+                state[key] = value
+        state["_depends_on"] = [self]
+        return new
+
+    def __deepcopy__(self, memo):
+        raise TypeError("cannot deep-copy %s objects" % type(self).__name__)
+
+    def __reduce_ex__(self, protocol):
+        raise TypeError("cannot pickle %s objects" % type(self).__name__)
