@@ -22,6 +22,7 @@ from . import _ffi_decls
 from . import _util
 from ._ffi_decls import PEM_PASSWORD_CB
 from ._util import lib as _lib
+from ._runtime.convert import writable_buffer as _writable_buffer
 
 __all__ = [
     "OPENSSL_VERSION_NUMBER", "SSLEAY_VERSION", "SSLEAY_CFLAGS",
@@ -328,6 +329,9 @@ _BIO_RETRY_FLAGS = (_ffi_decls.BIO_FLAGS_READ | _ffi_decls.BIO_FLAGS_WRITE
 _ERR_peek_error = _lib.ERR_peek_error
 _callback_failed = _util.callback_failed
 _check_callbacks = _util.check_callbacks
+_ensure_hook = _util.ensure_hook
+_ERR_clear_error = _lib.ERR_clear_error
+_SSL_is_init_finished = _lib.SSL_is_init_finished
 
 _ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
 _ERROR_WANT_WRITE = _lib.SSL_ERROR_WANT_WRITE
@@ -406,8 +410,46 @@ _X509_V_OK = _lib.X509_V_OK
 _X509_V_ERR_APPLICATION_VERIFICATION = 50
 
 
-@_util.callback(_d.VERIFY_CB, 0)
+def _connection_of(args, position=0):
+    """The :class:`Connection` whose ``SSL*`` is C argument *position* of
+    a lost thunk call (``None`` if unknown)."""
+    if args is None:
+        return None
+    return _connections.get(args[position])
+
+
+def _poison_connection(args, position=0):
+    # on_lost rescue: C went on with an undefined result; the connection
+    # must not be used any more (check_callbacks also poisons it, this
+    # covers a caller that never reaches check_callbacks).
+    conn = _connection_of(args, position)
+    if conn is not None and conn._callback_lost is None:
+        conn._callback_lost = Error([(
+            "pyossl", "callback", "a callback was interrupted")])
+
+
+def _poison_verifying_connection(args):
+    if args is None:
+        return
+    try:
+        ssl = _lib.X509_STORE_CTX_get_ex_data(args[1], _STORE_SSL_IDX)
+    except BaseException:  # noqa: B902 - a rescue must not raise
+        return
+    _poison_connection((ssl,))
+
+
+@_util.callback(_d.VERIFY_CB, 0, on_lost=_poison_verifying_connection)
 def _verify_thunk(ok, store_ctx):
+    # Fail closed whatever happens to this Python code (see
+    # pyossl._runtime.callbacks): OpenSSL records each failure in the store
+    # before calling back; only an explicit accept by the user's callback
+    # clears it.  A failure still recorded when a later certificate is
+    # reported as good means an earlier call never completed (its result
+    # was undefined), so the chain is rejected here, and Connection checks
+    # the verify result once the handshake is complete.
+    errnum = _lib.X509_STORE_CTX_get_error(store_ctx)
+    if ok and errnum != _X509_V_OK:
+        return 0
     try:
         ssl = _lib.X509_STORE_CTX_get_ex_data(store_ctx, _STORE_SSL_IDX)
         conn = _connections.get(ssl)
@@ -417,7 +459,6 @@ def _verify_thunk(ok, store_ctx):
                           "no Python verify callback for this connection")])
         cert_ptr = _lib.X509_STORE_CTX_get_current_cert(store_ctx)
         cert = _x509_from_borrowed(cert_ptr) if cert_ptr else None
-        errnum = _lib.X509_STORE_CTX_get_error(store_ctx)
         depth = _lib.X509_STORE_CTX_get_error_depth(store_ctx)
         accepted = bool(callback(conn, cert, errnum, depth, ok))
     except BaseException:
@@ -1438,6 +1479,8 @@ class Connection(object):
     _rbuf: Optional[Tuple[int, memoryview, Any]] = None
     _selection_keepalive: Any = None
     _verify_callback: Optional[_VerifyCallback]
+    _callback_lost: Optional[BaseException] = None
+    _verify_unchecked = True
 
     def __init__(self, context: Context, socket: Any = None) -> None:
         if not isinstance(context, Context):
@@ -1483,8 +1526,49 @@ class Connection(object):
 
     # -- errors -----------------------------------------------------------
 
+    def _enter(self):
+        """Before a C call that can run the handshake (and so callbacks):
+        refuse a connection a lost callback left in an unknown state, make
+        sure pyossl's unraisable hook sees escaped thunk exceptions, and
+        clear the error queue (``SSL_get_error`` reads it)."""
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        _ensure_hook()
+        _ERR_clear_error()
+
+    def _leave(self, ssl):
+        """After such a call succeeded: re-raise a callback's exception, and
+        once the handshake is complete, check that no certificate failure
+        went through without an explicit accept (fail closed)."""
+        if _callback_failed():
+            _check_callbacks(self)
+        if self._verify_unchecked and _SSL_is_init_finished(ssl):
+            self._verify_unchecked = False
+            self._check_verified(ssl)
+
+    def _refuse_lost(self):
+        raise Error([("pyossl", "Connection",
+                      "a callback of this connection was interrupted (%r) "
+                      "while OpenSSL waited for its result; the connection "
+                      "is in an unknown state and cannot be used"
+                      % (self._callback_lost,))])
+
+    def _check_verified(self, ssl):
+        # The verify thunk clears the store's error only for certificates
+        # the Python callback explicitly accepted; a failure still
+        # recorded here went through without one (a lost callback).
+        if (self._verify_callback is None
+                or not _lib.SSL_get_verify_mode(ssl) & VERIFY_PEER):
+            return
+        result = _lib.SSL_get_verify_result(ssl)
+        if result != _X509_V_OK:
+            self._callback_lost = self._callback_lost or Error([(
+                "pyossl", "verify", "certificate verify failed: %s"
+                % _text(_lib.X509_verify_cert_error_string(result)))])
+            self._refuse_lost()
+
     def _raise_ssl_error(self, ssl, result):
-        _check_callbacks()
+        _check_callbacks(self)
         error = _SSL_get_error(ssl, result)
         if error == _ERROR_WANT_READ:
             raise WantReadError()
@@ -1637,11 +1721,11 @@ class Connection(object):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
+        self._enter()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        elif _callback_failed():
-            _check_callbacks()
+        self._leave(ssl)
         return result
 
     write = send
@@ -1668,12 +1752,12 @@ class Connection(object):
             chunk = size - sent
             if chunk > _INT_MAX:
                 chunk = _INT_MAX
+            self._enter()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
                 self._raise_ssl_error(ssl, result)
+            self._leave(ssl)
             sent += result
-        if _callback_failed():
-            _check_callbacks()
         return sent
 
     def _read_buffer(self):
@@ -1702,14 +1786,14 @@ class Connection(object):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
+        self._enter()
         if flags is not None and flags & _MSG_PEEK:
             result = _SSL_peek(ssl, rbuf[0], bufsiz)
         else:
             result = _SSL_read(ssl, rbuf[0], bufsiz)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        elif _callback_failed():
-            _check_callbacks()
+        self._leave(ssl)
         return rbuf[1][:result].tobytes()
 
     read = recv
@@ -1725,34 +1809,31 @@ class Connection(object):
         :param flags: (optional) Only ``MSG_PEEK`` is honoured.
         :return: The number of bytes read into *buffer*.
         """
+        array, size = _writable_buffer(buffer, "buffer")
         if nbytes is None:
-            nbytes = len(buffer)
+            nbytes = size
         elif not isinstance(nbytes, int):
             raise TypeError("nbytes must be an integer")
+        elif nbytes < 0:
+            raise ValueError("nbytes must not be negative")
         else:
-            if nbytes < 0:
-                raise ValueError("nbytes must not be negative")
-            nbytes = min(nbytes, len(buffer))
+            nbytes = min(nbytes, size)
         if nbytes > _INT_MAX:
             nbytes = _INT_MAX
         if nbytes <= 0:
             return 0
-        if type(buffer) is not bytearray and memoryview(buffer).readonly:
-            # (PyPy's from_buffer would accept a read-only buffer.)
-            raise TypeError("buffer must be writable")
-        anchor = c_char.from_buffer(buffer)
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
+        self._enter()
         if flags is not None and flags & _MSG_PEEK:
-            result = _SSL_peek(ssl, addressof(anchor), nbytes)
+            result = _SSL_peek(ssl, array, nbytes)
         else:
-            result = _SSL_read(ssl, addressof(anchor), nbytes)
-        del anchor
+            result = _SSL_read(ssl, array, nbytes)
+        del array
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        elif _callback_failed():
-            _check_callbacks()
+        self._leave(ssl)
         return result
 
     # -- memory BIOs -----------------------------------------------------
@@ -1888,10 +1969,11 @@ class Connection(object):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
+        self._enter()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        _check_callbacks()
+        self._leave(ssl)
 
     def renegotiate(self) -> bool:
         """Start a renegotiation (TLS 1.2 and below).
@@ -1959,10 +2041,11 @@ class Connection(object):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
+        self._enter()
         result = _lib.SSL_shutdown(ssl)
         if result < 0:
             self._raise_ssl_error(ssl, result)
-        _check_callbacks()
+        self._leave(ssl)
         return result > 0
 
     def get_shutdown(self) -> int:
