@@ -24,4 +24,17 @@ def openssl_info():
     return _loader.openssl_info()
 
 
-__all__ = ["use_openssl", "openssl_info", "__version__"]
+def install_as_openssl() -> None:
+    """Make ``import OpenSSL`` give pyossl's modules, for pyOpenSSL code.
+
+    ``OpenSSL.SSL`` *is* :mod:`pyossl.SSL` (one copy of every class) and
+    the classes report pyOpenSSL's module names; see :doc:`/ecosystem`.
+    Idempotent and thread-safe; call it before anything imports OpenSSL.
+
+    :raises ImportError: if the real pyOpenSSL is already imported.
+    """
+    from . import _dropin
+    _dropin.install_as_openssl()
+
+
+__all__ = ["use_openssl", "openssl_info", "install_as_openssl", "__version__"]
