@@ -236,12 +236,12 @@ def _fill_package(package, version_module):
     package.__doc__ = ("pyossl standing in for pyOpenSSL (see "
                        "pyossl.install_as_openssl).")
     package.__all__ = names  # type: ignore[attr-defined]
-    package.__getattr__ = _package_getattr  # type: ignore[attr-defined]
-    package.__dir__ = lambda: sorted(  # type: ignore[attr-defined]
-        set(vars(package)) | set(_ALIASES))
+    setattr(package, "__getattr__", _package_getattr)
+    setattr(package, "__dir__",
+            lambda: sorted(set(vars(package)) | set(_ALIASES)))
     package.version = version_module  # type: ignore[attr-defined]
     if getattr(package, "__path__", None) is None:
-        package.__path__ = []  # type: ignore[attr-defined]
+        package.__path__ = []
     if getattr(package, "__spec__", None) is None:
         package.__spec__ = importlib.machinery.ModuleSpec(
             "OpenSSL", None, is_package=True)
@@ -306,8 +306,8 @@ def install_as_openssl():
     with _lock:
         foreign = _foreign_openssl()
         if foreign is not None:
-            module = sys.modules[foreign]
-            where = getattr(module, "__file__", None) or repr(module)
+            found = sys.modules[foreign]
+            where = getattr(found, "__file__", None) or repr(found)
             raise ImportError(
                 "pyossl cannot stand in for pyOpenSSL in this process: %s is "
                 "already imported (from %s).  Call "
@@ -330,14 +330,14 @@ def install_as_openssl():
         _fill_package(package, version_module)
         sys.modules["OpenSSL"] = package
         for pyossl_name, public_name in _RENAMED.items():
-            module = sys.modules.get(pyossl_name)
-            if module is not None:
-                _rename_classes(module, public_name)
+            loaded = sys.modules.get(pyossl_name)
+            if loaded is not None:
+                _rename_classes(loaded, public_name)
         for child, target in _ALIASES.items():
-            module = sys.modules.get(target)
-            if module is not None:
-                sys.modules.setdefault("OpenSSL." + child, module)
-                setattr(package, child, module)
+            loaded = sys.modules.get(target)
+            if loaded is not None:
+                sys.modules.setdefault("OpenSSL." + child, loaded)
+                setattr(package, child, loaded)
         return package
 
 
@@ -387,6 +387,7 @@ def run_main(argv):
     if args[0] == "--":
         args = args[1:]
     module = None  # type: Optional[str]
+    script = ""
     if args and args[0] == "-m":
         if len(args) < 2:
             sys.stderr.write("python -m pyossl run: -m needs a module name\n")
