@@ -150,8 +150,12 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        # type: (Any) -> None
-        return None
+        # type: (Any) -> types.ModuleType
+        # A placeholder, marked as pyossl's: another thread may look at
+        # sys.modules while the import is under way.
+        placeholder = types.ModuleType(spec.name)
+        setattr(placeholder, _MARK, True)
+        return placeholder
 
     def exec_module(self, module):
         # type: (types.ModuleType) -> None
