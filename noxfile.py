@@ -87,8 +87,9 @@ def _build_session(build):
     def session_func(session):
         install_for_tests(session)
         run_suite(session, build)
-    session_func.__doc__ = "The test suite on %s OpenSSL, with this Python." % (
-        "the system's" if build == "system" else build.replace("openssl-", ""))
+    session_func.__doc__ = "The test suite on %s, with this Python." % (
+        "the system's OpenSSL" if build == "system"
+        else build.replace("openssl-", "OpenSSL "))
     return session_func
 
 
