@@ -100,10 +100,15 @@ def stdlib_https_server(leaf, client_ca=None):
 '''
 
 
-def run_program(body, setup="", timeout=180):
+def run_program(body, setup="", switch=True, timeout=180):
     """Run PRELUDE, *setup* and *body* (indented) in a child interpreter;
-    assert it succeeds; return its stdout."""
-    code = PRELUDE + setup + textwrap.dedent(body)
+    assert it succeeds; return its stdout.  ``switch=False`` leaves out
+    ``pyossl.install_as_openssl()``."""
+    prelude = PRELUDE
+    if not switch:
+        prelude = prelude.replace("pyossl.install_as_openssl()",
+                                  "pass  # no switch")
+    code = prelude + setup + textwrap.dedent(body)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         [ROOT] + [p for p in [env.get("PYTHONPATH")] if p])
@@ -525,13 +530,16 @@ def test_trustme_configures_pyossl_contexts(key_type):
 
 
 @requires("service_identity", "trustme", "cryptography")
-def test_service_identity_on_live_pyossl_connections():
-    out = run_program(r'''
+@pytest.mark.parametrize("switch", [True, False], ids=["switch", "no-switch"])
+def test_service_identity_on_live_pyossl_connections(switch):
+    # service_identity duck-types its connection, so it works on pyossl
+    # connections with the switch and without it.
+    out = run_program(switch=switch, body=r'''
     import service_identity
     from service_identity import (CertificateError, VerificationError,
                                   pyopenssl as si)
     from service_identity.hazmat import DNSPattern, IPAddressPattern
-    from OpenSSL import SSL, crypto
+    SSL, crypto = pyossl.SSL, pyossl.crypto
 
     def stdlib_server(certfile, keyfile):
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -603,6 +611,8 @@ def test_service_identity_on_live_pyossl_connections():
     raises(CertificateError, si.verify_hostname, conn, "localhost")
     conn.sendall(b"bye")
     conn.close()
+    if getattr(sys.modules.get("OpenSSL"), "__pyossl_dropin__", False):
+        assert sys.modules["OpenSSL.SSL"] is pyossl.SSL
     print("ok")
     ''')
     assert out.strip() == "ok"
