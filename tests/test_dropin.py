@@ -592,3 +592,31 @@ def test_compat_distribution_satisfies_twisted_tls(tmp_path):
     assert would, proc.stdout
     assert would.group(1).split() == [
         "pyOpenSSL-%s" % _dropin.COMPAT_VERSION], proc.stdout
+
+
+def test_uv_override_keeps_pyopenssl_out(tmp_path):
+    """The docs' uv recipe: an override with a marker that never holds
+    removes the ``pyopenssl`` requirement of Twisted's ``tls`` extra."""
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed")
+    from importlib import metadata
+    try:
+        metadata.version("Twisted")
+        metadata.version("service_identity")
+    except Exception as exc:
+        pytest.skip("needs Twisted and service_identity installed: %s" % exc)
+    try:
+        metadata.version("pyOpenSSL")
+    except Exception:
+        pass
+    else:
+        pytest.skip("pyOpenSSL itself is installed in this environment")
+    overrides = tmp_path / "overrides.txt"
+    overrides.write_text("pyopenssl ; sys_platform == 'never'\n")
+    proc = run([uv, "pip", "install", "--offline", "--dry-run", "--python",
+                sys.executable, "--overrides", str(overrides),
+                "twisted[tls]"])
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert "pyopenssl" not in output.lower(), output
