@@ -67,6 +67,11 @@ BULK_CHUNK = 16384
 RTT_SIZE = 64
 BIO_BUFSIZ = 65536      # what a typical memory-BIO user passes to bio_read
 
+#: The clock of every measurement: CPU time of this process by default (on a
+#: shared machine, time spent waiting for a CPU is not counted); ``--clock
+#: wall`` switches to ``time.perf_counter``.
+clock = time.process_time
+
 #: key -> (label, unit, iterations per repeat at --scale 1, factor for the
 #: C program, which needs more iterations to last long enough to time).
 WORKLOADS = {
@@ -323,17 +328,17 @@ class OpenSSLAPI(object):
     def _full(self, label, n):
         new = self._new
         handshake = self._handshake
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             client, server = new(label)
             handshake(client, server)
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def res12(self, n, check=False):
         new = self._new
         handshake = self._handshake
         session = self.session12
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             client, server = new("1.2")
             client.set_session(session)
@@ -344,7 +349,7 @@ class OpenSSLAPI(object):
                     raise AssertionError(
                         "TLS 1.2 session not resumed (%d bytes)" % sent)
             client.shutdown()
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def bulk(self, n, check=False):
         client, server = self.data_pair
@@ -354,7 +359,7 @@ class OpenSSLAPI(object):
         cread = client.bio_read
         swrite = server.bio_write
         recv = server.recv
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             send(chunk)
             while True:
@@ -368,7 +373,7 @@ class OpenSSLAPI(object):
                 got += len(data)
                 if check and data != chunk[:len(data)]:
                     raise AssertionError("bulk data differs")
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def rtt(self, n, check=False):
         client, server = self.data_pair
@@ -378,7 +383,7 @@ class OpenSSLAPI(object):
         cread, cwrite = client.bio_read, client.bio_write
         ssend, srecv = server.send, server.recv
         sread, swrite = server.bio_read, server.bio_write
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             csend(msg)
             while True:
@@ -396,25 +401,25 @@ class OpenSSLAPI(object):
             back = crecv(RTT_SIZE)
             if check and back != msg:
                 raise AssertionError("round trip data differs")
-        return time.perf_counter() - t0
+        return clock() - t0
 
     # --- certificate accessors
     def x509_components(self, n, check=False):
         cert = self.cert
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             components = cert.get_subject().get_components()
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check and components != SUBJECT:
             raise AssertionError("get_components: %r" % (components,))
         return elapsed
 
     def x509_digest(self, n, check=False):
         cert = self.cert
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             digest = cert.digest("sha256")
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check:
             want = hashlib.sha256(pem_to_der(self.pem)).hexdigest().upper()
             want = ":".join(want[i:i + 2] for i in range(0, len(want), 2))
@@ -426,30 +431,30 @@ class OpenSSLAPI(object):
         cert = self.cert
         dump = self.crypto.dump_certificate
         PEM = self.crypto.FILETYPE_PEM
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             pem = dump(PEM, cert)
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check and pem_to_der(pem) != pem_to_der(self.pem):
             raise AssertionError("dump_certificate: %r" % (pem,))
         return elapsed
 
     def x509_notafter(self, n, check=False):
         cert = self.cert
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             when = cert.get_notAfter()
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check and not re.match(rb"^\d{14}Z$", when or b""):
             raise AssertionError("get_notAfter: %r" % (when,))
         return elapsed
 
     def x509_extcount(self, n, check=False):
         cert = self.cert
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             count = cert.get_extension_count()
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check and count != len(EXTENSIONS):
             raise AssertionError("get_extension_count: %r" % (count,))
         return elapsed
@@ -459,11 +464,11 @@ class OpenSSLAPI(object):
         get = cert.get_extension
         count = len(EXTENSIONS)
         indexes = range(count)
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(max(1, n // count)):
             for i in indexes:
                 ext = get(i)
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check:
             names = {get(i).get_short_name() for i in indexes}
             if names != EXTENSIONS or not isinstance(
@@ -473,10 +478,10 @@ class OpenSSLAPI(object):
 
     def x509_pubkey(self, n, check=False):
         cert = self.cert
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             key = cert.get_pubkey()
-        elapsed = time.perf_counter() - t0
+        elapsed = clock() - t0
         if check and key.bits() != 2048:
             raise AssertionError("get_pubkey: %r bits" % (key.bits(),))
         return elapsed
@@ -603,18 +608,18 @@ class StdlibAPI(object):
     def _full(self, label, n):
         new = self._new
         handshake = self._handshake
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             c, s = new(label)
             handshake(c, s)
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def res12(self, n, check=False):
         new = self._new
         handshake = self._handshake
         close = self._close
         session = self.session12
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             c, s = new("1.2", session)
             sent = handshake(c, s)
@@ -622,7 +627,7 @@ class StdlibAPI(object):
                 raise AssertionError(
                     "TLS 1.2 session not resumed (%d bytes)" % sent)
             close(c[0])
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def bulk(self, n, check=False):
         (client, cin, cout), (server, sin, sout) = self.data_pair
@@ -631,7 +636,7 @@ class StdlibAPI(object):
         cread = cout.read
         swrite = sin.write
         read = server.read
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             write(chunk)
             swrite(cread())
@@ -641,7 +646,7 @@ class StdlibAPI(object):
                 got += len(data)
                 if check and data != chunk[:len(data)]:
                     raise AssertionError("bulk data differs")
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def rtt(self, n, check=False):
         (client, cin, cout), (server, sin, sout) = self.data_pair
@@ -650,7 +655,7 @@ class StdlibAPI(object):
         swrite, sread = server.write, server.read
         cout_read, cin_write = cout.read, cin.write
         sout_read, sin_write = sout.read, sin.write
-        t0 = time.perf_counter()
+        t0 = clock()
         for _ in range(n):
             cwrite(msg)
             sin_write(cout_read())
@@ -660,7 +665,7 @@ class StdlibAPI(object):
             back = cread(RTT_SIZE)
             if check and back != msg:
                 raise AssertionError("round trip data differs")
-        return time.perf_counter() - t0
+        return clock() - t0
 
     def idle_connection(self):
         MemoryBIO = self.ssl.MemoryBIO
@@ -847,7 +852,11 @@ def main(argv=None):
     parser.add_argument("--key", default=key)
     parser.add_argument("--json", help="write results as JSON here (- = "
                         "stdout)")
+    parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                        help="time.process_time (default) or perf_counter")
     args = parser.parse_args(argv)
+    global clock
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
 
     # pyOpenSSL warns on every get_subject() call: the warnings machinery
     # still runs (that cost is pyOpenSSL's), the text is not printed.
@@ -867,6 +876,7 @@ def main(argv=None):
             parser.error("unknown workloads: %s" % ", ".join(sorted(unknown)))
         results = measure(apis, keys, args.repeats, args.scale)
     report = {"versions": extra_versions(impls), "impls": results,
+              "clock": args.clock,
               "wall_seconds": time.perf_counter() - t0,
               "loadavg": list(os.getloadavg())}
     for impl, data in results.items():
