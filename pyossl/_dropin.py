@@ -111,6 +111,19 @@ def _rename_classes(module, public_name):
             obj.__module__ = public_name
 
 
+def _register_alias(module):
+    # type: (types.ModuleType) -> None
+    """Make ``OpenSSL.<name>`` name *module* too (``pyossl.SSL`` imported
+    by its own name): ``sys.modules[cls.__module__]`` then finds the module
+    of every renamed class (``typing.get_type_hints``, ``inspect``)."""
+    for child, target in _ALIASES.items():
+        if target == module.__name__:
+            sys.modules.setdefault("OpenSSL." + child, module)
+            package = sys.modules.get("OpenSSL")
+            if package is not None and getattr(package, _MARK, False):
+                setattr(package, child, module)
+
+
 class _RenamingLoader(importlib.abc.Loader):
     """Wraps the loader of a pyossl module: execute, then rename."""
 
@@ -127,6 +140,7 @@ class _RenamingLoader(importlib.abc.Loader):
         # type: (types.ModuleType) -> None
         self._inner.exec_module(module)
         _rename_classes(module, self._public_name)
+        _register_alias(module)
 
     def __getattr__(self, name):
         # type: (str) -> Any
@@ -337,11 +351,10 @@ def install_as_openssl():
             loaded = sys.modules.get(pyossl_name)
             if loaded is not None:
                 _rename_classes(loaded, public_name)
-        for child, target in _ALIASES.items():
+        for target in _ALIASES.values():
             loaded = sys.modules.get(target)
             if loaded is not None:
-                sys.modules.setdefault("OpenSSL." + child, loaded)
-                setattr(package, child, loaded)
+                _register_alias(loaded)
         return package
 
 
