@@ -152,7 +152,7 @@ def docs(session):
 @nox.session(python=None, default=False, tags=["ci"])
 def typing(session):
     """mypy on pyossl/, then mypy --strict on user code of the whole API."""
-    session.install("-e", ".[check]", *EDITABLE)
+    session.install("-e", ".[check,cryptography]", *EDITABLE)
     # A strict editable install is a link tree: refresh it so that modules
     # added since the venv was made are visible too.
     session.install("--force-reinstall", "--no-deps", "-e", ".", *EDITABLE)

@@ -7,13 +7,16 @@ the build.
 """
 
 import os
-from typing import List, Optional, Tuple, TypedDict, Union
+from typing import TYPE_CHECKING, List, Optional, Tuple, TypedDict, Union
 
 from . import _loader
 from .version import __version__
 
 #: A file or folder name: text, or a path object.
-StrPath = Union[str, "os.PathLike[str]"]
+if TYPE_CHECKING:
+    StrPath = Union[str, os.PathLike[str]]
+else:                                   # os.PathLike[str] needs Python 3.9
+    StrPath = Union[str, os.PathLike]
 
 
 class TrustInfo(TypedDict):

@@ -31,7 +31,7 @@ def _text(raw: Any) -> str:
 
 def _openssldir(lib: Any) -> str:
     """OPENSSLDIR as compiled into the build (``OpenSSL_version(DIR)``)."""
-    raw = _text(lib.OpenSSL_version(lib.SSLEAY_DIR))        # type: ignore
+    raw = _text(lib.OpenSSL_version(lib.SSLEAY_DIR))
     match = re.search(r'"([^"]*)"', raw)
     return match.group(1) if match else raw.replace("OPENSSLDIR:", "").strip()
 

@@ -26,6 +26,7 @@ there are no providers: every algorithm is built in.
 
 import contextlib
 import threading
+from typing import Any, Dict, List
 
 from .._declare import G3
 from .callbacks import callback, check_callbacks
@@ -38,9 +39,9 @@ LEGACY_REFUSED_FIPS = (
     "provider behind a FIPS deployment's back")
 
 _lock = threading.Lock()
-_state = {"ctx": None, "tried": False, "why_not": None, "used": False,
-          "bound": None}
-_enumerated = []            # provider names collected by the thunk
+_state: Dict[str, Any] = {"ctx": None, "tried": False, "why_not": None,
+                          "used": False, "bound": None}
+_enumerated: List[str] = []     # provider names collected by the thunk
 
 
 def lib():
@@ -85,7 +86,7 @@ def _make_collector():
     return collect
 
 
-_collector = []
+_collector: List[Any] = []
 
 
 def active_providers():
