@@ -56,11 +56,13 @@ def test_openssl_names_are_pyossl_modules():
         import OpenSSL.version, OpenSSL.debug, OpenSSL._util
         from OpenSSL import SSL, crypto, rand
         from OpenSSL._util import lib
-        import pyossl.SSL, pyossl.crypto, pyossl.rand, pyossl.debug, pyossl._util
+        import pyossl.SSL, pyossl.crypto, pyossl.rand, pyossl.debug
+        import pyossl._util
         from pyossl import _dropin
         for name in ("SSL", "crypto", "rand", "debug", "_util"):
-            assert sys.modules["OpenSSL." + name] is sys.modules["pyossl." + name]
-            assert getattr(OpenSSL, name) is sys.modules["pyossl." + name]
+            module = sys.modules["pyossl." + name]
+            assert sys.modules["OpenSSL." + name] is module
+            assert getattr(OpenSSL, name) is module
         assert SSL is pyossl.SSL and crypto is pyossl.crypto
         assert rand is pyossl.rand and lib is pyossl._util.lib
         assert OpenSSL.SSL.Error is pyossl.SSL.Error
@@ -327,7 +329,8 @@ if __name__ == "__main__":
     print("argv", sys.argv[1:])
     print("name", __name__)
     print("path0", sys.path[0])
-    print("module", SSL.Context.__module__, type(SSL.Context(SSL.TLS_METHOD)).__module__)
+    print("module", SSL.Context.__module__,
+          type(SSL.Context(SSL.TLS_METHOD)).__module__)
     print("pyossl", sys.modules["OpenSSL.SSL"].__spec__.name)
     print("peer", handshake())
     if len(sys.argv) > 1 and sys.argv[1] == "exit":

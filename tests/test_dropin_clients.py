@@ -81,7 +81,8 @@ def stdlib_https_server(leaf, client_ca=None):
                 "path": self.path,
                 "alpn": self.connection.selected_alpn_protocol(),
                 "version": self.connection.version(),
-                "client": dict(x[0] for x in peer["subject"]) if peer else None,
+                "client": dict(x[0] for x in peer["subject"]) if peer
+                          else None,
             }).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -322,6 +323,9 @@ def attempt(reactor, port, options):
     return ("ok", value)
 
 
+client_tls = tssl.optionsForClientTLS
+
+
 def listen(reactor, options):
     port = reactor.listenSSL(0, protocol.Factory.forProtocol(Echo), options,
                              interface="127.0.0.1")
@@ -351,7 +355,7 @@ def test_twisted_tls_echo_with_verification():
         port, number = listen(reactor, options)
         try:
             # Verified, with ALPN; the peer certificate is a pyossl X509.
-            kind, value = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, value = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust,
                 acceptableProtocols=[b"spdy/3", b"http/1.1"]))
             assert kind == "ok", value
@@ -362,14 +366,14 @@ def test_twisted_tls_echo_with_verification():
 
             # Certificate from a CA the client does not trust: the handshake
             # fails with OpenSSL.SSL.Error, which is pyossl's class.
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=untrusted))
             assert kind == "error" and isinstance(exc, pyossl.SSL.Error), exc
             assert "certificate verify failed" in str(exc), exc
 
             # A trusted certificate for another name: service_identity
             # (inside Twisted) rejects it.
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "example.org", trustRoot=trust))
             assert kind == "error", exc
             assert isinstance(exc, service_identity.VerificationError), exc
@@ -414,13 +418,13 @@ def test_twisted_client_certificates():
             interface="127.0.0.1")
         number = port.getHost().port
         try:
-            kind, value = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, value = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust, clientCertificate=client))
             assert kind == "ok", value
             assert seen and seen[0].get_subject().CN == "client.example.org"
             assert type(seen[0]).__module__ == "OpenSSL.crypto"
 
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust))
             assert kind == "error", exc
         finally:
@@ -563,7 +567,8 @@ def test_service_identity_on_live_pyossl_connections(switch):
         if cafile:
             ctx.load_verify_locations(cafile.encode())
             ctx.set_verify(SSL.VERIFY_PEER, lambda *args: args[-1])
-        conn = SSL.Connection(ctx, socket.create_connection(("127.0.0.1", port)))
+        sock = socket.create_connection(("127.0.0.1", port))
+        conn = SSL.Connection(ctx, sock)
         conn.set_connect_state()
         conn.set_tlsext_host_name(b"localhost")
         conn.do_handshake()
