@@ -439,9 +439,36 @@ def test_twisted_client_certificates():
 # -------------------------------------------------------------- trustme --
 
 
+def cryptography_objects_refused():
+    """The Context methods trustme calls with ``cryptography`` objects that
+    this pyossl refuses (pyOpenSSL 26.x accepts them all)."""
+    import trustme
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import (
+        load_pem_private_key)
+    from pyossl import SSL
+    leaf = trustme.CA().issue_cert("localhost")
+    key = load_pem_private_key(leaf.private_key_pem.bytes(), None)
+    cert = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes())
+    refused = []
+    for method, argument in (("use_privatekey", key),
+                             ("use_certificate", cert),
+                             ("add_extra_chain_cert", cert)):
+        try:
+            getattr(SSL.Context(SSL.TLS_METHOD), method)(argument)
+        except TypeError:
+            refused.append(method)
+    return refused
+
+
 @requires("trustme", "cryptography")
 @pytest.mark.parametrize("key_type", ["RSA", "ECDSA"])
-def test_trustme_configures_pyossl_contexts(key_type):
+def test_trustme_configures_pyossl_contexts(key_type, request):
+    refused = cryptography_objects_refused()
+    if refused:
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="pyossl refuses cryptography objects in %s "
+            "(the modern-API issue adds them)" % ", ".join(refused)))
     run_program(r'''
     from OpenSSL import SSL, crypto
 
