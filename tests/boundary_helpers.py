@@ -342,8 +342,8 @@ def _stale(stats):
 
 
 def _unarmed(stats, func, *args):
-    """Call *func* with *args* after an attempt, unarmed.  A KeyboardInterrupt it
-    raises was stored by a callback during the attempt and not raised
+    """Call *func* with *args* after an attempt, unarmed.  A
+    KeyboardInterrupt it raises was stored by a callback during the attempt and not raised
     there: an earlier call's exception surfacing in a later call (counted
     as ``stale_interrupts``); the result is then ``None``."""
     try:
