@@ -63,13 +63,21 @@ def drain_errors():
 
 
 @contextlib.contextmanager
-def quiet():
+def quiet(world=None):
     """Deprecation warnings off (str where bytes are preferred is
     deprecated, and the suite turns warnings into errors): these tests
-    are about what reaches C."""
+    are about what reaches C.  With *world*, the current directory is its
+    folder meanwhile, so that relative file names (``rand.write_file``
+    writes) land there."""
+    cwd = os.getcwd()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        yield
+        if world is not None:
+            os.chdir(world.tmp)
+        try:
+            yield
+        finally:
+            os.chdir(cwd)
 
 
 def has_reason(exc):
@@ -130,6 +138,14 @@ class World(object):
                     "-outform", "DER", "-out", p7)
         with open(p7, "rb") as f:
             self.p7_der = f.read()
+
+    def copy(self, name):
+        """A copy of the PKI file *name* in this world's folder (which
+        entry points that write files may overwrite)."""
+        target = os.path.join(self.tmp, "copy-" + name)
+        with open(target, "wb") as f:
+            f.write(self.pki.read(name))
+        return target
 
     def ctx(self):
         return SSL.Context(SSL.TLS_METHOD)
@@ -296,7 +312,7 @@ def test_nul_byte_raises_value_error(world, label, call):
     # refusal.  Nothing else is: a truncated string reached C.
     expected = (ValueError, TypeError) if "host_name" in label else ValueError
     try:
-        with quiet():
+        with quiet(world):
             call(world)
     except NotImplementedError as exc:
         pytest.skip("not available on this build: %s" % exc)
@@ -403,7 +419,7 @@ INT_CASES = _int_cases()
 def test_out_of_range_int_raises_overflow_error(world, label, call,
                                                 expected):
     try:
-        with quiet():
+        with quiet(world):
             call(world)
     except NotImplementedError as exc:
         pytest.skip("not available on this build: %s" % exc)
@@ -608,6 +624,7 @@ BITS_CAP = 1024
 
 #: A parameter: ``kind`` says which bad values to draw and which rule a
 #: value breaks (``int:<ctype>``, ``cstr``, ``path``, ``opt-path``,
+#: ``wpath`` (a file written: only relative names are drawn),
 #: ``bytes``, ``buffer``, ``wbuffer``, ``obj``, ``objs``, ``callable``,
 #: ``protos``, ``number``, ``flag``, ``when``, ``passphrase``, ``any``);
 #: ``valid(world)`` gives a good value; ``refusals``: the exceptions
@@ -967,7 +984,7 @@ entry("rand.load_file", lambda w, f, m: rand.load_file(f, m),
       param("filename", "path", lambda w: w.rand_file),
       param("maxbytes", "int:long", _v(16)))
 entry("rand.write_file", lambda w, f: rand.write_file(f),
-      param("filename", "path", lambda w: w.rand_file))
+      param("filename", "wpath", lambda w: w.rand_file))
 entry("rand.egd", lambda w, p, n: rand.egd(p, n),
       param("path", "any", _v(b"/nonexistent")),
       param("bytes", "int:count", _v(16)))
@@ -1063,9 +1080,10 @@ def text_strategy():
 
 
 def path_strategy(world, optional):
-    existing = [world.pki.ca_cert, world.pki.server_key, world.rand_file,
-                os.path.dirname(world.pki.ca_cert), "/nonexistent/x",
-                "x" * 5000, ""]
+    # Copies in the world's own folder: rand.write_file writes to them.
+    existing = [world.copy("ca_cert"), world.copy("server_key"),
+                world.rand_file, world.tmp, "/nonexistent/x", "x" * 5000,
+                ""]
     strategies = [
         text_strategy(),
         st.sampled_from(existing),
@@ -1078,6 +1096,19 @@ def path_strategy(world, optional):
     if optional:
         strategies.append(st.just(None))
     return st.one_of(*strategies)
+
+
+def _relative(path):
+    """*path* made relative (files written for it stay in the world's
+    folder, the current directory during the call)."""
+    if isinstance(path, (str, bytes)):
+        sep = "/" if isinstance(path, str) else b"/"
+        dots = ".." if isinstance(path, str) else b".."
+        parts = [p for p in path.split(sep) if p and p != dots]
+        return sep.join(parts)
+    if isinstance(path, (PathObject, pathlib.PurePath)):
+        return PathObject(_relative(os.fspath(path)))
+    return path
 
 
 def read_buffers():
@@ -1119,6 +1150,8 @@ def strategy_for(kind, world):
         return text_strategy()
     if kind in ("path", "opt-path"):
         return path_strategy(world, kind == "opt-path")
+    if kind == "wpath":
+        return path_strategy(world, False).map(_relative)
     if kind == "bytes":
         return st.one_of(st.binary(max_size=80),
                          st.sampled_from(range(len(read_buffers()))).map(
@@ -1203,7 +1236,7 @@ def broken_rule(prm, value):
             if not lo <= number <= hi:
                 return "%d is outside the C %s range" % (number, ctype)
         return None
-    if kind in ("cstr", "path", "opt-path"):
+    if kind in ("cstr", "path", "opt-path", "wpath"):
         raw = value
         if isinstance(value, (PathObject, pathlib.PurePath)):
             raw = os.fspath(value)
@@ -1240,7 +1273,7 @@ def run_entry(world, ep, args, fuzzed=None):
     drain_errors()
     raised = None
     try:
-        with quiet():
+        with quiet(world):
             result = ep.call(world, *args)
     except DOCUMENTED + ep.allowed as exc:
         raised = exc
@@ -1290,7 +1323,7 @@ def test_valid_arguments_work(world, ep):
     only cause of what the other tests see)."""
     drain_errors()
     try:
-        with quiet():
+        with quiet(world):
             ep.call(world, *valid_args(world, ep))
     except NotImplementedError:
         pytest.skip("%s is not available on this build" % ep.name)
@@ -1310,7 +1343,8 @@ def test_canonical_bad_values(world, ep):
     }
     for index, prm in enumerate(ep.params):
         family = ("int" if prm.kind.startswith("int:") else
-                  "path" if prm.kind in ("path", "opt-path") else prm.kind)
+                  "path" if prm.kind in ("path", "opt-path", "wpath")
+                  else prm.kind)
         for value in canonical.get(family, ()):
             number = _as_index(value) if family == "int" else None
             if number is not None and too_big(prm.kind[4:], number):
