@@ -80,8 +80,12 @@ def run_suite(session, build):
     env["PYOSSL_BUILDS_CACHE"] = openssl_builds.CACHE
     session.run("python", "-c", "import sys, platform; print("
                 "platform.python_implementation(), sys.version)")
-    session.run("python", "-m", "pytest", *PYTEST, *(session.posargs or ["-q"]),
-                env=env)
+    # A temporary folder of the session's own: pytest's default one is
+    # shared by every pytest run of the user, and a run prunes the folders
+    # of older runs -- also those of a run still going on beside it.
+    basetemp = os.path.join(session.create_tmp(), "pytest")
+    session.run("python", "-m", "pytest", *PYTEST, "--basetemp", basetemp,
+                *(session.posargs or ["-q"]), env=env)
 
 
 def _build_session(build):
@@ -219,7 +223,8 @@ def packaging(session):
         with session.chdir(unpacked):
             session.run("python", "-m", "pytest", *PYTEST, "-q",
                         "--collect-only", env=env, silent=True)
-            session.run("python", "-m", "pytest", *PYTEST, "-q", *(
-                session.posargs or SDIST_TESTS), env=env)
+            session.run("python", "-m", "pytest", *PYTEST, "-q",
+                        "--basetemp", os.path.join(work, "pytest"), *(
+                            session.posargs or SDIST_TESTS), env=env)
     finally:
         shutil.rmtree(work, ignore_errors=True)
