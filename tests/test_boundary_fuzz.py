@@ -268,6 +268,8 @@ def test_fuzz_loader(loader, seeds, fuzz_count, tmp_path):
         "%s: exceptions other than crypto.Error/ValueError (index, what): %s"
         % (loader, stats["bad"][:10]))
     assert stats["tried"] == fuzz_count
-    # The mutants reach past the parser's first check.
-    if fuzz_count >= 1000:
+    # The mutants reach past the parser's first check (PKCS#12 files are
+    # MAC-protected: nearly every mutant fails the MAC check, and OpenSSL
+    # refuses files without a MAC).
+    if fuzz_count >= 1000 and loader != "pkcs12-der":
         assert stats["loaded"] > 0, stats
