@@ -113,7 +113,7 @@ def collect() -> OpenSSLInfo:
     from . import _loader
     base = _loader.openssl_info()
     lib = _loader.load()
-    version_info = tuple(base["version_info"])  # type: Tuple[int, ...]
+    version_info: Tuple[int, ...] = tuple(base["version_info"])
     major, minor, patch = version_info[0], version_info[1], version_info[2]
     return {
         "libcrypto": base["libcrypto"],

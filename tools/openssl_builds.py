@@ -85,7 +85,7 @@ def is_provisioned(name):
 def _pip():
     """A command that runs pip (this Python's, else one on PATH)."""
     try:
-        import pip  # noqa: F401
+        import pip  # noqa: F401  (only whether it is there)
         return [sys.executable, "-m", "pip"]
     except ImportError:
         pass
