@@ -18,7 +18,7 @@ effect missing:
 * frees: loading and dropping objects in a loop never frees twice.
 
 Counts: ``PYOSSL_INTERRUPT_HANDSHAKES`` handshakes per scenario (default
-300; the stress run of the issue uses 2000 or more), twice as many
+200; the stress run of the issue uses 2000 or more), twice as many
 passphrase loads and ten times as many loader rounds.  Each scenario runs
 in a child process with a timeout (see boundary_helpers.py).
 """
@@ -28,7 +28,7 @@ import pytest
 from boundary_helpers import check_child, env_int, pki_params, run_child
 from pyossl import SSL
 
-HANDSHAKES = env_int("PYOSSL_INTERRUPT_HANDSHAKES", 300)
+HANDSHAKES = env_int("PYOSSL_INTERRUPT_HANDSHAKES", 200)
 IS_102 = SSL.SSLeay_version(SSL.SSLEAY_VERSION).startswith(b"OpenSSL 1.0.2")
 
 
