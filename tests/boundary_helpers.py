@@ -46,6 +46,8 @@ RESULT_MARK = "BOUNDARY-RESULT "
 #: Interrupt timer periods (seconds) the interrupt scenarios cycle through,
 #: so that the interrupts land at many different points of the code.
 PERIODS = (0.0007, 0.0013, 0.0023, 0.004)
+#: Attempts run without interrupts first, to measure an attempt's length.
+CALIBRATE = 4
 
 
 def env_int(name, default):
@@ -199,16 +201,23 @@ class Interrupter(object):
         self.span = max(sorted(samples)[len(samples) // 2] * 1.2, 0.00005)
 
     def begin(self, i):
+        """Start the timer for attempt *i*.  The first :data:`CALIBRATE`
+        attempts get none (their durations set :attr:`span`), and the
+        periods grow with :attr:`span` on slow interpreters (PyPy before
+        its JIT warms up), so that attempts still complete."""
+        if i < CALIBRATE:
+            return
+        scale = max(1.0, self.span / 0.004)
         if self.mode == "free":
             if i % 50 == 0:
-                period = PERIODS[(i // 50) % len(PERIODS)]
+                period = PERIODS[(i // 50) % len(PERIODS)] * scale
                 signal.setitimer(signal.ITIMER_REAL, period, period)
             return
         if self.mode == "oneshot" or i % 2:
             signal.setitimer(signal.ITIMER_REAL,
                              max(self.rng.uniform(0, self.span), 1e-5), 0)
         else:
-            period = PERIODS[(i // 2) % len(PERIODS)]
+            period = PERIODS[(i // 2) % len(PERIODS)] * scale
             signal.setitimer(signal.ITIMER_REAL, period, period)
 
     def end(self):
