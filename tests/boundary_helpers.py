@@ -395,6 +395,13 @@ def _attempt(intr, body, stats, i):
     return state, interrupted
 
 
+def _detail(stats, i, label, per_conn, how):
+    details = stats.setdefault("accepted_details", [])
+    if len(details) < 10:
+        details.append("attempt %d: %s server, callback on the %s %s" % (
+            i, label, "Connection" if per_conn else "Context", how))
+
+
 def scenario_verify(p):
     """VERIFY_PEER client whose callback returns *preverify_ok*, against
     trusted and untrusted servers (self-signed, and signed by an unknown
@@ -411,10 +418,13 @@ def scenario_verify(p):
         "expired", (pki.ca_cert, pki.ca_key), expired=True))
     unknown_ca = pki.server_context(pki.other_server_cert,
                                     pki.other_server_key)
-    servers = [(True, trusted_ctx), (False, self_signed),
-               (True, trusted_ctx), (False, expired),
-               (True, trusted_ctx), (False, self_signed),
-               (True, trusted_ctx), (False, unknown_ca)]
+    servers = [(True, trusted_ctx, "trusted"),
+               (False, self_signed, "self-signed"),
+               (True, trusted_ctx, "trusted"), (False, expired, "expired"),
+               (True, trusted_ctx, "trusted"),
+               (False, self_signed, "self-signed"),
+               (True, trusted_ctx, "trusted"),
+               (False, unknown_ca, "unknown CA")]
 
     def verify_cb(conn, cert, errnum, depth, ok):
         return ok
@@ -432,15 +442,17 @@ def scenario_verify(p):
              "trusted_failed": 0, "interrupted": 0}
     n, retry = p["n"], p.get("retry", False)
     for i in range(n):
-        trusted, sctx = servers[i % len(servers)]
+        trusted, sctx, label = servers[i % len(servers)]
         # Half of the attempts set the callback on the Connection.
         per_conn = (i // len(servers)) % 2 == 1
 
         def body(state):
-            state["pair"] = pair = Pair(
-                sctx, conn_level if per_conn else ctx_level)
+            pair = Pair(sctx, conn_level if per_conn else ctx_level)
             if per_conn:
                 pair.c.set_verify(SSL.VERIFY_PEER, verify_cb)
+            # Only a pair set up completely may be retried (conn_level
+            # itself does not verify).
+            state["pair"] = pair
             pair.handshake()
             pair.exchange()
             state["completed"] = True
@@ -453,10 +465,12 @@ def scenario_verify(p):
             completed = _retry(state, stats)
             if completed and not trusted:
                 stats["untrusted_accepted_after_retry"] += 1
+                _detail(stats, i, label, per_conn, "after retry")
         if trusted:
             stats["trusted_ok" if completed else "trusted_failed"] += 1
         elif state["completed"]:
             stats["untrusted_accepted"] += 1
+            _detail(stats, i, label, per_conn, "")
         else:
             stats["untrusted_failed"] += 1
     intr.stop()
