@@ -8,6 +8,7 @@ import pytest
 
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
+from pyossl._crypto import common as _common
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            TYPE_RSA, Error, PKey, X509, X509Extension,
                            dump_certificate, load_certificate,
@@ -402,8 +403,8 @@ def test_dump_bad_arguments(cert):
 
 
 def test_x509_new_ref(cert):
-    ptr = crypto._x509_new_ref(cert._x509)
-    other = X509._from_raw_x509_ptr(ptr)
+    ptr = _common.x509_new_ref(cert._x509)
+    other = X509._from_owned(ptr)
     assert other._x509 == cert._x509
     del other
     gc.collect()

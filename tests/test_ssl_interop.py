@@ -12,7 +12,7 @@ import pytest
 
 from conftest import GEN, OPENSSL_CLI
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, server_context,
+from ssl_helpers import (TIMEOUT, client_context, server_context,
                               socket_pair)
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import GEN
 from pyossl import SSL, crypto
-from test_ssl_support import (client_context, handshake_memory, memory_pair,
+from ssl_helpers import (client_context, handshake_memory, memory_pair,
                               pump, server_context, transfer_memory)
 
 

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, drive_nonblocking,
+from ssl_helpers import (TIMEOUT, client_context, drive_nonblocking,
                               server_context, socket_pair)
 
 

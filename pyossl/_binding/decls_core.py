@@ -1,12 +1,7 @@
-"""The declaration table: every C symbol, macro and constant pyossl uses.
+"""The table's core section: version, initialisation, errors (and the one
+decoder of error codes, per generation), memory, stacks and memory BIOs.
 
-``DECLARATIONS`` is one list of :class:`~pyossl._declare.Fn`,
-:class:`~pyossl._declare.Macro` and :class:`~pyossl._declare.Const`
-records.  It is assembled from this module's core section and from the
-per-area sections in ``_decls_*.py`` (kept apart only so that each stays a
-readable size).  :func:`pyossl._loader.load` binds it once per process.
-
-Conventions:
+Conventions of every section:
 
 * every pointer result is ``c_void_p`` (a Python ``int`` or ``None``);
   strings that OpenSSL owns and that we only read are ``c_char_p``;
@@ -16,10 +11,10 @@ Conventions:
   through that library's handle only.
 """
 
-from ctypes import (CFUNCTYPE, POINTER, c_char_p, c_int, c_long, c_size_t,
+from ctypes import (CFUNCTYPE, c_char_p, c_int, c_long, c_size_t,
                     c_uint64, c_ulong, c_void_p)
 
-from ._declare import ALL, G102, G11, G3, NEW, OLD, PRE3, V3, Const, Fn, Macro
+from .records import Const, Fn, Macro
 
 # Callback prototypes shared by several areas.
 LOCKING_CB = CFUNCTYPE(None, c_int, c_int, c_char_p, c_int)
@@ -78,10 +73,12 @@ def _bio_flag_test(flag):
     return factory
 
 
+def _crypto_free_102(lib):
+    return lib.CRYPTO_free
+
+
 def _openssl_free(lib):
     free = lib.CRYPTO_free
-    if lib.generation == G102:
-        return free
     here = b"pyossl"
 
     def OPENSSL_free(ptr):
@@ -98,27 +95,83 @@ def _openssl_malloc(lib):
     return OPENSSL_malloc
 
 
+# --- error codes: one decoder per generation ------------------------------
+# 1.x:  lib = code >> 24 (8 bits), function (12 bits), reason = low 12 bits.
+# 3.x:  a system error sets the top bit (ERR_SYSTEM_FLAG) and keeps the errno
+#       in the other 31; otherwise lib = (code >> 23) & 0xFF and
+#       reason = the low 23 bits (function codes are gone).
+
+def _err_lib_1(lib):
+    def ERR_GET_LIB(code):
+        return (code >> 24) & 0xFF
+    return ERR_GET_LIB
+
+
+def _err_reason_1(lib):
+    def ERR_GET_REASON(code):
+        return code & 0xFFF
+    return ERR_GET_REASON
+
+
+def _err_errno_1(lib):
+    def ERR_SYSTEM_ERRNO(code):
+        """The errno of a system error, or ``None`` (1.x: reported through
+        the reason text)."""
+        return None
+    return ERR_SYSTEM_ERRNO
+
+
+_ERR_SYSTEM_FLAG = 0x80000000
+
+
+def _err_lib_3(lib):
+    sys_lib = lib.ERR_LIB_SYS
+
+    def ERR_GET_LIB(code):
+        if code & _ERR_SYSTEM_FLAG:
+            return sys_lib
+        return (code >> 23) & 0xFF
+    return ERR_GET_LIB
+
+
+def _err_reason_3(lib):
+    def ERR_GET_REASON(code):
+        if code & _ERR_SYSTEM_FLAG:
+            return code & 0x7FFFFFFF
+        return code & 0x7FFFFF
+    return ERR_GET_REASON
+
+
+def _err_errno_3(lib):
+    def ERR_SYSTEM_ERRNO(code):
+        """The errno of a system error, or ``None``."""
+        if code & _ERR_SYSTEM_FLAG:
+            return code & 0x7FFFFFFF
+        return None
+    return ERR_SYSTEM_ERRNO
+
+
 CORE = [
     # version ------------------------------------------------------------
-    Fn("OpenSSL_version_num", c_ulong, [], gens=NEW),
-    Fn("OpenSSL_version", c_char_p, [c_int], gens=NEW),
-    Fn("OpenSSL_version_num", c_ulong, [], gens=OLD, cnames=("SSLeay",)),
-    Fn("OpenSSL_version", c_char_p, [c_int], gens=OLD,
+    Fn("OpenSSL_version_num", c_ulong, [], since="1.1"),
+    Fn("OpenSSL_version", c_char_p, [c_int], since="1.1"),
+    Fn("OpenSSL_version_num", c_ulong, [], until="1.1", cnames=("SSLeay",)),
+    Fn("OpenSSL_version", c_char_p, [c_int], until="1.1",
        cnames=("SSLeay_version",)),
     # initialisation -----------------------------------------------------
-    Fn("OPENSSL_init_crypto", c_int, [c_uint64, c_void_p], gens=NEW),
-    Fn("OPENSSL_init_ssl", c_int, [c_uint64, c_void_p], lib="ssl", gens=NEW),
-    Fn("SSL_library_init", c_int, [], lib="ssl", gens=OLD),
-    Fn("SSL_load_error_strings", None, [], lib="ssl", gens=OLD),
-    Fn("ERR_load_crypto_strings", None, [], gens=OLD),
-    Fn("OPENSSL_add_all_algorithms_noconf", None, [], gens=OLD),
-    Fn("OSSL_PROVIDER_load", c_void_p, [c_void_p, c_char_p], gens=V3),
-    Fn("OSSL_PROVIDER_available", c_int, [c_void_p, c_char_p], gens=V3),
+    Fn("OPENSSL_init_crypto", c_int, [c_uint64, c_void_p], since="1.1"),
+    Fn("OPENSSL_init_ssl", c_int, [c_uint64, c_void_p], lib="ssl", since="1.1"),
+    Fn("SSL_library_init", c_int, [], lib="ssl", until="1.1"),
+    Fn("SSL_load_error_strings", None, [], lib="ssl", until="1.1"),
+    Fn("ERR_load_crypto_strings", None, [], until="1.1"),
+    Fn("OPENSSL_add_all_algorithms_noconf", None, [], until="1.1"),
+    Fn("OSSL_PROVIDER_load", c_void_p, [c_void_p, c_char_p], since="3.0"),
+    Fn("OSSL_PROVIDER_available", c_int, [c_void_p, c_char_p], since="3.0"),
     # 1.0.2 threading ------------------------------------------------------
-    Fn("CRYPTO_num_locks", c_int, [], gens=OLD),
-    Fn("CRYPTO_set_locking_callback", None, [c_void_p], gens=OLD),
-    Fn("CRYPTO_get_locking_callback", c_void_p, [], gens=OLD),
-    Fn("ERR_remove_thread_state", None, [c_void_p], gens=OLD),
+    Fn("CRYPTO_num_locks", c_int, [], until="1.1"),
+    Fn("CRYPTO_set_locking_callback", None, [c_void_p], until="1.1"),
+    Fn("CRYPTO_get_locking_callback", c_void_p, [], until="1.1"),
+    Fn("ERR_remove_thread_state", None, [c_void_p], until="1.1"),
     # errors -------------------------------------------------------------
     Fn("ERR_get_error", c_ulong, []),
     Fn("ERR_peek_error", c_ulong, []),
@@ -130,33 +183,40 @@ CORE = [
     Fn("ERR_error_string_n", None, [c_ulong, c_char_p, c_size_t]),
     Fn("ERR_print_errors_cb", None, [c_void_p, c_void_p]),
     Fn("ERR_put_error", None, [c_int, c_int, c_int, c_char_p, c_int],
-       gens=PRE3),
-    Fn("ERR_new", None, [], gens=V3),
-    Fn("ERR_set_debug", None, [c_char_p, c_int, c_char_p], gens=V3),
+       until="3.0"),
+    Fn("ERR_new", None, [], since="3.0"),
+    Fn("ERR_set_debug", None, [c_char_p, c_int, c_char_p], since="3.0"),
     # ERR_set_error is variadic; declare the no-format form only.
-    Fn("ERR_set_error", None, [c_int, c_int, c_char_p], gens=V3),
+    Fn("ERR_set_error", None, [c_int, c_int, c_char_p], since="3.0"),
+    Macro("ERR_GET_LIB", _err_lib_1, until="3.0"),
+    Macro("ERR_GET_LIB", _err_lib_3, since="3.0"),
+    Macro("ERR_GET_REASON", _err_reason_1, until="3.0"),
+    Macro("ERR_GET_REASON", _err_reason_3, since="3.0"),
+    Macro("ERR_SYSTEM_ERRNO", _err_errno_1, until="3.0"),
+    Macro("ERR_SYSTEM_ERRNO", _err_errno_3, since="3.0"),
     # memory -------------------------------------------------------------
-    Fn("CRYPTO_free", None, [c_void_p], gens=OLD),
-    Fn("CRYPTO_free", None, [c_void_p, c_char_p, c_int], gens=NEW),
-    Fn("CRYPTO_malloc", c_void_p, [c_int, c_char_p, c_int], gens=OLD),
-    Fn("CRYPTO_malloc", c_void_p, [c_size_t, c_char_p, c_int], gens=NEW),
-    Macro("OPENSSL_free", _openssl_free),
+    Fn("CRYPTO_free", None, [c_void_p], until="1.1"),
+    Fn("CRYPTO_free", None, [c_void_p, c_char_p, c_int], since="1.1"),
+    Fn("CRYPTO_malloc", c_void_p, [c_int, c_char_p, c_int], until="1.1"),
+    Fn("CRYPTO_malloc", c_void_p, [c_size_t, c_char_p, c_int], since="1.1"),
+    Macro("OPENSSL_free", _crypto_free_102, until="1.1"),
+    Macro("OPENSSL_free", _openssl_free, since="1.1"),
     Macro("OPENSSL_malloc", _openssl_malloc),
     # generic stacks (typed sk_X509_* etc. are macros over these) ----------
-    Fn("sk_num", c_int, [c_void_p], gens=OLD),
-    Fn("sk_value", c_void_p, [c_void_p, c_int], gens=OLD),
-    Fn("sk_push", c_int, [c_void_p, c_void_p], gens=OLD),
-    Fn("sk_new_null", c_void_p, [], gens=OLD),
-    Fn("sk_free", None, [c_void_p], gens=OLD),
-    Fn("sk_pop_free", None, [c_void_p, c_void_p], gens=OLD),
-    Fn("sk_num", c_int, [c_void_p], gens=NEW, cnames=("OPENSSL_sk_num",)),
-    Fn("sk_value", c_void_p, [c_void_p, c_int], gens=NEW,
+    Fn("sk_num", c_int, [c_void_p], until="1.1"),
+    Fn("sk_value", c_void_p, [c_void_p, c_int], until="1.1"),
+    Fn("sk_push", c_int, [c_void_p, c_void_p], until="1.1"),
+    Fn("sk_new_null", c_void_p, [], until="1.1"),
+    Fn("sk_free", None, [c_void_p], until="1.1"),
+    Fn("sk_pop_free", None, [c_void_p, c_void_p], until="1.1"),
+    Fn("sk_num", c_int, [c_void_p], since="1.1", cnames=("OPENSSL_sk_num",)),
+    Fn("sk_value", c_void_p, [c_void_p, c_int], since="1.1",
        cnames=("OPENSSL_sk_value",)),
-    Fn("sk_push", c_int, [c_void_p, c_void_p], gens=NEW,
+    Fn("sk_push", c_int, [c_void_p, c_void_p], since="1.1",
        cnames=("OPENSSL_sk_push",)),
-    Fn("sk_new_null", c_void_p, [], gens=NEW, cnames=("OPENSSL_sk_new_null",)),
-    Fn("sk_free", None, [c_void_p], gens=NEW, cnames=("OPENSSL_sk_free",)),
-    Fn("sk_pop_free", None, [c_void_p, c_void_p], gens=NEW,
+    Fn("sk_new_null", c_void_p, [], since="1.1", cnames=("OPENSSL_sk_new_null",)),
+    Fn("sk_free", None, [c_void_p], since="1.1", cnames=("OPENSSL_sk_free",)),
+    Fn("sk_pop_free", None, [c_void_p, c_void_p], since="1.1",
        cnames=("OPENSSL_sk_pop_free",)),
     # BIO ----------------------------------------------------------------
     Fn("BIO_s_mem", c_void_p, []),
@@ -179,29 +239,14 @@ CORE = [
     Macro("BIO_should_write", _bio_flag_test(BIO_FLAGS_WRITE)),
     Macro("BIO_should_io_special", _bio_flag_test(BIO_FLAGS_IO_SPECIAL)),
     # constants ------------------------------------------------------------
-    Const.same("OPENSSL_INIT_LOAD_CRYPTO_STRINGS", 0x00000002, NEW),
-    Const.same("OPENSSL_INIT_LOAD_SSL_STRINGS", 0x00200000, NEW),
-    Const.same("CRYPTO_LOCK", 1, OLD),
+    Const.same("OPENSSL_INIT_LOAD_CRYPTO_STRINGS", 0x00000002, since="1.1"),
+    Const.same("OPENSSL_INIT_LOAD_SSL_STRINGS", 0x00200000, since="1.1"),
+    Const.same("CRYPTO_LOCK", 1, until="1.1"),
     # version-text selectors were renumbered in 1.1.0
-    Const("SSLEAY_VERSION", {G102: 0, G11: 0, G3: 0}),
-    Const("SSLEAY_CFLAGS", {G102: 2, G11: 1, G3: 1}),
-    Const("SSLEAY_BUILT_ON", {G102: 3, G11: 2, G3: 2}),
-    Const("SSLEAY_PLATFORM", {G102: 4, G11: 3, G3: 3}),
-    Const("SSLEAY_DIR", {G102: 5, G11: 4, G3: 4}),
-    Const("ERR_LIB_SYS", {G102: 2, G11: 2, G3: 2}),
+    Const("SSLEAY_VERSION", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSLEAY_CFLAGS", {"1.0.2": 2, "1.1": 1, "3.0": 1}),
+    Const("SSLEAY_BUILT_ON", {"1.0.2": 3, "1.1": 2, "3.0": 2}),
+    Const("SSLEAY_PLATFORM", {"1.0.2": 4, "1.1": 3, "3.0": 3}),
+    Const("SSLEAY_DIR", {"1.0.2": 5, "1.1": 4, "3.0": 4}),
+    Const("ERR_LIB_SYS", {"1.0.2": 2, "1.1": 2, "3.0": 2}),
 ]
-
-
-def _all_declarations():
-    # Area sections are imported here, not at module top, so that each of
-    # them may import the helpers defined above.
-    from . import _decls_crypto, _decls_pki, _decls_ssl
-    return (CORE + list(_decls_crypto.DECLARATIONS)
-            + list(_decls_pki.DECLARATIONS) + list(_decls_ssl.DECLARATIONS))
-
-
-DECLARATIONS = _all_declarations()
-
-__all__ = ["DECLARATIONS", "CORE", "LOCKING_CB",
-           "PEM_PASSWORD_CB", "ALL", "OLD", "NEW", "PRE3", "V3", "G102",
-           "G11", "G3", "POINTER"]

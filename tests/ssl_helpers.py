@@ -1,6 +1,6 @@
 """Helpers shared by the test_ssl_* modules (and a check of the helpers).
 
-Imported as ``from test_ssl_support import ...`` (pytest puts ``tests/`` on
+Imported as ``from ssl_helpers import ...`` (pytest puts ``tests/`` on
 ``sys.path``).
 """
 
