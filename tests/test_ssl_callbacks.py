@@ -9,7 +9,7 @@ import pytest
 from conftest import memory_test, rss_kib, GEN, LIB, run_openssl
 from pyossl import SSL, crypto
 from ssl_helpers import (client_context, handshake_memory, memory_pair,
-                              pump, server_context, transfer_memory)
+                         pump, server_context, transfer_memory)
 
 
 class Boom(Exception):

@@ -13,7 +13,7 @@ import pytest
 from conftest import GEN, OPENSSL_CLI
 from pyossl import SSL
 from ssl_helpers import (TIMEOUT, client_context, server_context,
-                              socket_pair)
+                         socket_pair)
 
 
 def _thread(func, *args):

@@ -11,7 +11,7 @@ import pytest
 
 from pyossl import SSL
 from ssl_helpers import (TIMEOUT, client_context, drive_nonblocking,
-                              server_context, socket_pair)
+                         server_context, socket_pair)
 
 
 def run_in_thread(func, *args):

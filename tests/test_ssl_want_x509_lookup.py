@@ -12,7 +12,7 @@ import ctypes
 from pyossl import SSL
 from pyossl._runtime.library import lib
 from ssl_helpers import (client_context, handshake_memory, memory_pair,
-                              pump, server_context)
+                         pump, server_context)
 
 CERT_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 
