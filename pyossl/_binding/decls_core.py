@@ -24,11 +24,8 @@ ERR_PRINT_CB = CFUNCTYPE(c_int, c_char_p, c_size_t, c_void_p)
 PEM_PASSWORD_CB = CFUNCTYPE(c_int, c_void_p, c_int, c_int, c_void_p)
 
 # --- ctrl numbers (identical in every supported generation) ---------------
-BIO_CTRL_RESET = 1
-BIO_CTRL_EOF = 2
 BIO_CTRL_INFO = 3
 BIO_CTRL_PENDING = 10
-BIO_CTRL_WPENDING = 13
 BIO_C_SET_BUF_MEM_EOF_RETURN = 130
 BIO_FLAGS_READ = 0x01
 BIO_FLAGS_WRITE = 0x02
@@ -63,15 +60,6 @@ def _bio_set_mem_eof_return(lib):
     return BIO_set_mem_eof_return
 
 
-def _bio_flag_test(flag):
-    def factory(lib):
-        test = lib.BIO_test_flags
-
-        def call(bio):
-            return test(bio, flag) != 0
-        return call
-    return factory
-
 
 def _crypto_free_102(lib):
     return lib.CRYPTO_free
@@ -85,14 +73,6 @@ def _openssl_free(lib):
         free(ptr, here, 0)
     return OPENSSL_free
 
-
-def _openssl_malloc(lib):
-    malloc = lib.CRYPTO_malloc
-    here = b"pyossl"
-
-    def OPENSSL_malloc(size):
-        return malloc(size, here, 0)
-    return OPENSSL_malloc
 
 
 # --- error codes: one decoder per generation ------------------------------
@@ -159,7 +139,6 @@ CORE = [
     Fn("OpenSSL_version", c_char_p, [c_int], until="1.1",
        cnames=("SSLeay_version",)),
     # initialisation -----------------------------------------------------
-    Fn("OPENSSL_init_crypto", c_int, [c_uint64, c_void_p], since="1.1"),
     Fn("OPENSSL_init_ssl", c_int, [c_uint64, c_void_p], lib="ssl", since="1.1"),
     Fn("SSL_library_init", c_int, [], lib="ssl", until="1.1"),
     Fn("SSL_load_error_strings", None, [], lib="ssl", until="1.1"),
@@ -182,12 +161,7 @@ CORE = [
     Fn("ERR_reason_error_string", c_char_p, [c_ulong]),
     Fn("ERR_error_string_n", None, [c_ulong, c_char_p, c_size_t]),
     Fn("ERR_print_errors_cb", None, [c_void_p, c_void_p]),
-    Fn("ERR_put_error", None, [c_int, c_int, c_int, c_char_p, c_int],
-       until="3.0"),
-    Fn("ERR_new", None, [], since="3.0"),
-    Fn("ERR_set_debug", None, [c_char_p, c_int, c_char_p], since="3.0"),
     # ERR_set_error is variadic; declare the no-format form only.
-    Fn("ERR_set_error", None, [c_int, c_int, c_char_p], since="3.0"),
     Macro("ERR_GET_LIB", _err_lib_1, until="3.0"),
     Macro("ERR_GET_LIB", _err_lib_3, since="3.0"),
     Macro("ERR_GET_REASON", _err_reason_1, until="3.0"),
@@ -197,11 +171,8 @@ CORE = [
     # memory -------------------------------------------------------------
     Fn("CRYPTO_free", None, [c_void_p], until="1.1"),
     Fn("CRYPTO_free", None, [c_void_p, c_char_p, c_int], since="1.1"),
-    Fn("CRYPTO_malloc", c_void_p, [c_int, c_char_p, c_int], until="1.1"),
-    Fn("CRYPTO_malloc", c_void_p, [c_size_t, c_char_p, c_int], since="1.1"),
     Macro("OPENSSL_free", _crypto_free_102, until="1.1"),
     Macro("OPENSSL_free", _openssl_free, since="1.1"),
-    Macro("OPENSSL_malloc", _openssl_malloc),
     # generic stacks (typed sk_X509_* etc. are macros over these) ----------
     Fn("sk_num", c_int, [c_void_p], until="1.1"),
     Fn("sk_value", c_void_p, [c_void_p, c_int], until="1.1"),
@@ -224,7 +195,6 @@ CORE = [
     Fn("BIO_new_mem_buf", c_void_p, [c_void_p, c_int]),
     Fn("BIO_new_file", c_void_p, [c_char_p, c_char_p]),
     Fn("BIO_free", c_int, [c_void_p]),
-    Fn("BIO_free_all", None, [c_void_p]),
     Fn("BIO_read", c_int, [c_void_p, c_void_p, c_int]),
     Fn("BIO_write", c_int, [c_void_p, c_void_p, c_int]),
     Fn("BIO_ctrl", c_long, [c_void_p, c_int, c_long, c_void_p]),
@@ -232,12 +202,7 @@ CORE = [
     Fn("BIO_test_flags", c_int, [c_void_p, c_int]),
     Macro("BIO_get_mem_data", _bio_get_mem_data),
     Macro("BIO_set_mem_eof_return", _bio_set_mem_eof_return),
-    Macro("BIO_reset", _bio_ctrl_macro(BIO_CTRL_RESET)),
     Macro("BIO_pending", _bio_ctrl_macro(BIO_CTRL_PENDING)),
-    Macro("BIO_should_retry", _bio_flag_test(BIO_FLAGS_SHOULD_RETRY)),
-    Macro("BIO_should_read", _bio_flag_test(BIO_FLAGS_READ)),
-    Macro("BIO_should_write", _bio_flag_test(BIO_FLAGS_WRITE)),
-    Macro("BIO_should_io_special", _bio_flag_test(BIO_FLAGS_IO_SPECIAL)),
     # constants ------------------------------------------------------------
     Const.same("OPENSSL_INIT_LOAD_CRYPTO_STRINGS", 0x00000002, since="1.1"),
     Const.same("OPENSSL_INIT_LOAD_SSL_STRINGS", 0x00200000, since="1.1"),

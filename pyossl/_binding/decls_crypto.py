@@ -225,7 +225,6 @@ DECLARATIONS = [
     Fn("X509_REQ_get_subject_name", c_void_p, [c_void_p], since="1.1"),
     Macro("X509_REQ_get_subject_name", layouts.x509_req_get_subject_name,
           until="1.1"),
-    Fn("X509_REQ_set_subject_name", c_int, [c_void_p, c_void_p]),
     Fn("X509_REQ_get_pubkey", c_void_p, [c_void_p]),
     Fn("X509_REQ_set_pubkey", c_int, [c_void_p, c_void_p]),
     Fn("X509_REQ_add_extensions", c_int, [c_void_p, c_void_p]),

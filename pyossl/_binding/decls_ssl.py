@@ -37,7 +37,6 @@ KEYLOG_CB = CFUNCTYPE(None, c_void_p, c_char_p)
 # (identical in 1.0.2, 1.1.x and 3.x)
 SSL_CTRL_EXTRA_CHAIN_CERT = 14
 SSL_CTRL_SET_TMP_DH = 3
-SSL_CTRL_SET_TMP_ECDH = 4
 SSL_CTRL_GET_SESSION_REUSED = 8
 SSL_CTRL_GET_TOTAL_RENEGOTIATIONS = 12
 SSL_CTRL_OPTIONS = 32
@@ -48,13 +47,10 @@ SSL_CTRL_SET_TLSEXT_SERVERNAME_CB = 53
 SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG = 54
 SSL_CTRL_SET_TLSEXT_HOSTNAME = 55
 SSL_CTRL_CLEAR_OPTIONS = 77
-SSL_CTRL_CLEAR_MODE = 78
 SSL_CTRL_SET_GROUPS_LIST = 92
 SSL_CTRL_SET_ECDH_AUTO = 94
 SSL_CTRL_SET_MIN_PROTO_VERSION = 123
 SSL_CTRL_SET_MAX_PROTO_VERSION = 124
-SSL_CTRL_GET_MIN_PROTO_VERSION = 130
-SSL_CTRL_GET_MAX_PROTO_VERSION = 131
 
 
 def _ctrl(fn_name, cmd, fixed_larg=None):
@@ -107,13 +103,6 @@ def _options_102(cmd):
         return call
     return factory
 
-
-def _get_options_102(lib):
-    ctrl = lib.SSL_CTX_ctrl
-
-    def SSL_CTX_get_options(ctx):
-        return ctrl(ctx, SSL_CTRL_OPTIONS, 0, None) & 0xFFFFFFFF
-    return SSL_CTX_get_options
 
 
 def _noop(lib):
@@ -215,21 +204,16 @@ DECLARATIONS = [
        lib="ssl"),
     Fn("SSL_CTX_set_options", c_ulong, [c_void_p, c_ulong], lib="ssl",
        since="1.1", until="3.0"),
-    Fn("SSL_CTX_get_options", c_ulong, [c_void_p], lib="ssl", since="1.1", until="3.0"),
     Fn("SSL_CTX_clear_options", c_ulong, [c_void_p, c_ulong], lib="ssl",
        since="1.1", until="3.0"),
     Fn("SSL_CTX_set_options", c_uint64, [c_void_p, c_uint64], lib="ssl",
        since="3.0"),
-    Fn("SSL_CTX_get_options", c_uint64, [c_void_p], lib="ssl", since="3.0"),
     Fn("SSL_CTX_clear_options", c_uint64, [c_void_p, c_uint64], lib="ssl",
        since="3.0"),
     Macro("SSL_CTX_set_options", _options_102(SSL_CTRL_OPTIONS), until="1.1"),
-    Macro("SSL_CTX_get_options", _get_options_102, until="1.1"),
     Macro("SSL_CTX_clear_options", _options_102(SSL_CTRL_CLEAR_OPTIONS),
           until="1.1"),
     Macro("SSL_CTX_set_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_MODE)),
-    Macro("SSL_CTX_get_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_MODE, 0)),
-    Macro("SSL_CTX_clear_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_CLEAR_MODE)),
     Macro("SSL_CTX_set_session_cache_mode",
           _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_SESS_CACHE_MODE)),
     Macro("SSL_CTX_get_session_cache_mode",
@@ -238,8 +222,6 @@ DECLARATIONS = [
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_EXTRA_CHAIN_CERT)),
     Macro("SSL_CTX_set_tmp_dh",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_DH)),
-    Macro("SSL_CTX_set_tmp_ecdh",
-          _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_ECDH)),
     Macro("SSL_CTX_set1_groups_list",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_GROUPS_LIST)),
     Macro("SSL_CTX_set_ecdh_auto",
@@ -249,10 +231,6 @@ DECLARATIONS = [
           _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MIN_PROTO_VERSION), since="1.1"),
     Macro("SSL_CTX_set_max_proto_version",
           _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MAX_PROTO_VERSION), since="1.1"),
-    Macro("SSL_CTX_get_min_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_GET_MIN_PROTO_VERSION, 0), since="1.1"),
-    Macro("SSL_CTX_get_max_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_GET_MAX_PROTO_VERSION, 0), since="1.1"),
     Macro("SSL_CTX_set_tlsext_servername_callback",
           _callback_ctrl("SSL_CTX_callback_ctrl",
                          SSL_CTRL_SET_TLSEXT_SERVERNAME_CB)),
@@ -305,15 +283,10 @@ DECLARATIONS = [
     Fn("SSL_free", None, [c_void_p], lib="ssl"),
     Fn("SSL_ctrl", c_long, [c_void_p, c_int, c_long, c_void_p], lib="ssl"),
     Macro("SSL_set_mode", _ctrl("SSL_ctrl", SSL_CTRL_MODE)),
-    Macro("SSL_get_mode", _ctrl("SSL_ctrl", SSL_CTRL_MODE, 0)),
     Macro("SSL_set_tlsext_host_name",
           _ctrl_parg("SSL_ctrl", SSL_CTRL_SET_TLSEXT_HOSTNAME, 0)),
     Macro("SSL_total_renegotiations",
           _ctrl("SSL_ctrl", SSL_CTRL_GET_TOTAL_RENEGOTIATIONS, 0)),
-    Macro("SSL_set_min_proto_version",
-          _ctrl("SSL_ctrl", SSL_CTRL_SET_MIN_PROTO_VERSION), since="1.1"),
-    Macro("SSL_set_max_proto_version",
-          _ctrl("SSL_ctrl", SSL_CTRL_SET_MAX_PROTO_VERSION), since="1.1"),
     Fn("SSL_session_reused", c_int, [c_void_p], lib="ssl", since="1.1"),
     Macro("SSL_session_reused", _session_reused_102, until="1.1"),
     Fn("SSL_set_bio", None, [c_void_p, c_void_p, c_void_p], lib="ssl"),
@@ -332,7 +305,6 @@ DECLARATIONS = [
     Fn("SSL_get_error", c_int, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_want", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_state_string_long", c_char_p, [c_void_p], lib="ssl"),
-    Fn("SSL_state_string", c_char_p, [c_void_p], lib="ssl"),
     Fn("SSL_state", c_int, [c_void_p], lib="ssl", until="1.1"),
     Fn("SSL_is_init_finished", c_int, [c_void_p], lib="ssl", since="1.1"),
     Macro("SSL_is_init_finished",
@@ -353,9 +325,7 @@ DECLARATIONS = [
     Fn("SSL_version", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_set_verify", None, [c_void_p, c_int, c_void_p], lib="ssl"),
     Fn("SSL_get_verify_mode", c_int, [c_void_p], lib="ssl"),
-    Fn("SSL_set_verify_depth", None, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_get_servername", c_char_p, [c_void_p, c_int], lib="ssl"),
-    Fn("SSL_get_SSL_CTX", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_set_SSL_CTX", c_void_p, [c_void_p, c_void_p], lib="ssl"),
     Fn("SSL_get_ex_data_X509_STORE_CTX_idx", c_int, [], lib="ssl"),
     Fn("SSL_get_session", c_void_p, [c_void_p], lib="ssl"),
@@ -420,8 +390,6 @@ DECLARATIONS = [
        lib="ssl"),
     Const.same("SSL_ERROR_SYSCALL", 5),
     Const.same("SSL_ERROR_ZERO_RETURN", 6),
-    Const.same("SSL_ERROR_WANT_CONNECT", 7),
-    Const.same("SSL_ERROR_WANT_ACCEPT", 8),
     Const.same("SSL_READING", 3),
     Const.same("SSL_WRITING", 2),
     Const.same("ERR_LIB_SSL", 20),
@@ -433,17 +401,12 @@ DECLARATIONS = [
     Const.same("SSL_RECEIVED_SHUTDOWN", 2),
     Const.same("TLSEXT_NAMETYPE_host_name", 0),
     Const.same("SSL_TLSEXT_ERR_OK", 0),
-    Const.same("SSL_TLSEXT_ERR_ALERT_WARNING", 1),
     Const.same("SSL_TLSEXT_ERR_ALERT_FATAL", 2),
     Const.same("SSL_TLSEXT_ERR_NOACK", 3),
-    Const.same("OPENSSL_NPN_NEGOTIATED", 1),
-    Const.same("OPENSSL_NPN_NO_OVERLAP", 2),
     Const.same("X509_V_OK", 0),
     # what a verify callback's rejection records when OpenSSL had no error
     Const.same("X509_V_ERR_APPLICATION_VERIFICATION", 50),
-    Const.same("SSL_ST_OK", 3, until="1.1"),
     # Protocol versions.
-    Const.same("SSL2_VERSION", 0x0002, until="1.1"),
     Const.same("SSL3_VERSION", 0x0300),
     Const.same("TLS1_VERSION", 0x0301),
     Const.same("TLS1_1_VERSION", 0x0302),
@@ -479,9 +442,6 @@ DECLARATIONS = [
     Const.same("SSL_ST_CONNECT", 0x1000),
     Const.same("SSL_ST_ACCEPT", 0x2000),
     Const.same("SSL_ST_MASK", 0x0FFF),
-    Const.same("SSL_ST_INIT", 0x3000, until="1.1"),
-    Const.same("SSL_ST_BEFORE", 0x4000, until="1.1"),
-    Const.same("SSL_ST_RENEGOTIATE", 0x3004, until="1.1"),
     Const.same("SSL_CB_LOOP", 0x01),
     Const.same("SSL_CB_EXIT", 0x02),
     Const.same("SSL_CB_READ", 0x04),

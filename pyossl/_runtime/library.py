@@ -14,6 +14,7 @@ from . import ownership as _ownership
 
 lib = _loader.load()
 
+_ownership.set_library(lib)
 _ownership.defer_frees(getattr(lib, "python_locking", False))
 _callbacks.set_error_clearer(lib.ERR_clear_error)
 

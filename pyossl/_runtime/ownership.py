@@ -23,10 +23,17 @@ import threading
 import weakref
 
 __all__ = ["Owner", "own", "free_now", "detach_and_free", "keep",
-           "drain_frees", "defer_frees", "in_callback"]
+           "drain_frees", "defer_frees", "in_callback", "set_library"]
 
 _deferred = collections.deque()  # type: collections.deque
-_state = {"defer": False}
+_state = {"defer": False, "lib": None}
+
+
+def set_library(lib):
+    """Give this module the bound library (done by
+    :mod:`pyossl._runtime.library` at load), so that :meth:`Owner._own` finds
+    free functions by name without importing it."""
+    _state["lib"] = lib
 
 
 class _Local(threading.local):
@@ -130,8 +137,7 @@ class Owner(object):
 
     def _own(self, ptr):
         """Make this object the owner of the handle *ptr*."""
-        from .library import lib
-        return own(self, ptr, getattr(lib, self._handle_free),
+        return own(self, ptr, getattr(_state["lib"], self._handle_free),
                    self._handle_attr)
 
     @classmethod
