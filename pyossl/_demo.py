@@ -9,7 +9,7 @@ data both ways and shuts down cleanly.
 import socket
 import threading
 import time
-from typing import TextIO
+from typing import Any, Dict, TextIO
 
 _TIMEOUT = 30.0
 
@@ -70,22 +70,24 @@ def _loopback_pair():
     return server, client
 
 
-def handshake(out: TextIO) -> int:
-    """Run the demonstration handshake, printing to *out*.
+def run_handshake() -> Dict[str, Any]:
+    """Run the demonstration handshake and describe it.
 
-    :param out: A text stream.
-    :return: The exit status (0 on success).
+    :return: a JSON-ready dict: ``ok`` (bool), ``error`` (text or
+        ``None``), ``certificates_seconds``, and after a handshake
+        ``protocol``, ``cipher``, ``cipher_bits``, ``handshake_ms``,
+        ``peer_subject``, ``reply`` and ``clean_shutdown``.
     """
     from pyossl import SSL
 
+    result = {"ok": False, "error": None}  # type: Dict[str, Any]
     started = time.monotonic()
     try:
         ca, server_cert, server_key = make_pki()
     except Exception as exc:                  # noqa: B902 - reported
-        out.write("handshake:     could not make certificates: %r\n" % (exc,))
-        return 1
-    out.write("certificates:  CA and server (RSA 2048, SHA-256) made in "
-              "memory in %.2f s\n" % (time.monotonic() - started))
+        result["error"] = "could not make certificates: %r" % (exc,)
+        return result
+    result["certificates_seconds"] = round(time.monotonic() - started, 3)
 
     server_ctx = SSL.Context(SSL.TLS_METHOD)
     server_ctx.use_certificate(server_cert)
@@ -104,9 +106,9 @@ def handshake(out: TextIO) -> int:
     client.set_tlsext_host_name(b"localhost")
     client.set_connect_state()
 
-    result = {}
+    outcome = {}  # type: Dict[str, Any]
 
-    def serve():
+    def serve() -> None:
         try:
             server.do_handshake()
             request = server.recv(1024)
@@ -116,9 +118,9 @@ def handshake(out: TextIO) -> int:
             except SSL.ZeroReturnError:
                 pass
             server.shutdown()
-            result["ok"] = True
+            outcome["ok"] = True
         except Exception as exc:              # noqa: B902 - reported
-            result["error"] = exc
+            outcome["error"] = exc
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -134,29 +136,59 @@ def handshake(out: TextIO) -> int:
         except SSL.ZeroReturnError:
             pass
         thread.join(_TIMEOUT)
-        if "error" in result:
-            raise result["error"]
+        if "error" in outcome:
+            raise outcome["error"]
         if thread.is_alive():
             raise RuntimeError("the server side did not finish")
         peer_cert = client.get_peer_certificate()
         if peer_cert is None:
             raise RuntimeError("the server sent no certificate")
-        peer = peer_cert.get_subject()
-        out.write("handshake:     %s over loopback TCP in %.1f ms, verified "
-                  "against the in-memory CA\n"
-                  % (client.get_protocol_version_name(), elapsed * 1000))
-        out.write("protocol:      %s\n" % client.get_protocol_version_name())
-        out.write("cipher:        %s (%s bits)\n" % (
-            client.get_cipher_name(), client.get_cipher_bits()))
-        out.write("peer subject:  %s\n" % ", ".join(
-            "%s=%s" % (k.decode(), v.decode())
-            for k, v in peer.get_components()))
-        out.write("data:          sent b'ping', received %r\n" % (reply,))
-        out.write("shutdown:      clean (close_notify both ways)\n")
-        return 0 if reply == b"pong: ping" else 1
+        result.update(
+            protocol=client.get_protocol_version_name(),
+            cipher=client.get_cipher_name(),
+            cipher_bits=client.get_cipher_bits(),
+            handshake_ms=round(elapsed * 1000, 1),
+            peer_subject=", ".join(
+                "%s=%s" % (k.decode(), v.decode())
+                for k, v in peer_cert.get_subject().get_components()),
+            reply=reply.decode("ascii", "replace"),
+            clean_shutdown=True)
+        result["ok"] = reply == b"pong: ping"
+        if not result["ok"]:
+            result["error"] = "unexpected reply %r" % (reply,)
     except Exception as exc:                  # noqa: B902 - reported
-        out.write("handshake:     FAILED: %r\n" % (exc,))
-        return 1
+        result["error"] = repr(exc)
     finally:
         server_sock.close()
         client_sock.close()
+    return result
+
+
+def handshake(out: TextIO) -> int:
+    """Run the demonstration handshake, printing to *out*.
+
+    :param out: A text stream.
+    :return: The exit status (0 on success).
+    """
+    result = run_handshake()
+    if "certificates_seconds" not in result:
+        out.write("handshake:     %s\n" % (result["error"],))
+        return 1
+    out.write("certificates:  CA and server (RSA 2048, SHA-256) made in "
+              "memory in %.2f s\n" % result["certificates_seconds"])
+    if "protocol" not in result:
+        out.write("handshake:     FAILED: %s\n" % (result["error"],))
+        return 1
+    out.write("handshake:     %s over loopback TCP in %.1f ms, verified "
+              "against the in-memory CA\n"
+              % (result["protocol"], result["handshake_ms"]))
+    out.write("protocol:      %s\n" % result["protocol"])
+    out.write("cipher:        %s (%s bits)\n" % (result["cipher"],
+                                                  result["cipher_bits"]))
+    out.write("peer subject:  %s\n" % result["peer_subject"])
+    out.write("data:          sent b'ping', received %r\n"
+              % (result["reply"].encode("ascii", "replace"),))
+    out.write("shutdown:      clean (close_notify both ways)\n")
+    if not result["ok"]:
+        out.write("handshake:     FAILED: %s\n" % (result["error"],))
+    return 0 if result["ok"] else 1

@@ -109,6 +109,19 @@ def _rename_classes(module, public_name):
             obj.__module__ = public_name
 
 
+def _register_alias(module):
+    # type: (types.ModuleType) -> None
+    """Make ``OpenSSL.<name>`` name *module* too (``pyossl.SSL`` imported
+    by its own name): ``sys.modules[cls.__module__]`` then finds the module
+    of every renamed class (``typing.get_type_hints``, ``inspect``)."""
+    for child, target in _ALIASES.items():
+        if target == module.__name__:
+            sys.modules.setdefault("OpenSSL." + child, module)
+            package = sys.modules.get("OpenSSL")
+            if package is not None and getattr(package, _MARK, False):
+                setattr(package, child, module)
+
+
 class _RenamingLoader(importlib.abc.Loader):
     """Wraps the loader of a pyossl module: execute, then rename."""
 
@@ -125,6 +138,7 @@ class _RenamingLoader(importlib.abc.Loader):
         # type: (types.ModuleType) -> None
         self._inner.exec_module(module)
         _rename_classes(module, self._public_name)
+        _register_alias(module)
 
     def __getattr__(self, name):
         # type: (str) -> Any
@@ -148,8 +162,12 @@ class _AliasLoader(importlib.abc.Loader):
         self.target = target
 
     def create_module(self, spec):
-        # type: (Any) -> None
-        return None
+        # type: (Any) -> types.ModuleType
+        # A placeholder, marked as pyossl's: another thread may look at
+        # sys.modules while the import is under way.
+        placeholder = types.ModuleType(spec.name)
+        setattr(placeholder, _MARK, True)
+        return placeholder
 
     def exec_module(self, module):
         # type: (types.ModuleType) -> None
@@ -234,12 +252,12 @@ def _fill_package(package, version_module):
     package.__doc__ = ("pyossl standing in for pyOpenSSL (see "
                        "pyossl.install_as_openssl).")
     package.__all__ = names  # type: ignore[attr-defined]
-    package.__getattr__ = _package_getattr  # type: ignore[attr-defined]
-    package.__dir__ = lambda: sorted(  # type: ignore[attr-defined]
-        set(vars(package)) | set(_ALIASES))
+    setattr(package, "__getattr__", _package_getattr)
+    setattr(package, "__dir__",
+            lambda: sorted(set(vars(package)) | set(_ALIASES)))
     package.version = version_module  # type: ignore[attr-defined]
     if getattr(package, "__path__", None) is None:
-        package.__path__ = []  # type: ignore[attr-defined]
+        package.__path__ = []
     if getattr(package, "__spec__", None) is None:
         package.__spec__ = importlib.machinery.ModuleSpec(
             "OpenSSL", None, is_package=True)
@@ -304,8 +322,8 @@ def install_as_openssl():
     with _lock:
         foreign = _foreign_openssl()
         if foreign is not None:
-            module = sys.modules[foreign]
-            where = getattr(module, "__file__", None) or repr(module)
+            found = sys.modules[foreign]
+            where = getattr(found, "__file__", None) or repr(found)
             raise ImportError(
                 "pyossl cannot stand in for pyOpenSSL in this process: %s is "
                 "already imported (from %s).  Call "
@@ -328,14 +346,13 @@ def install_as_openssl():
         _fill_package(package, version_module)
         sys.modules["OpenSSL"] = package
         for pyossl_name, public_name in _RENAMED.items():
-            module = sys.modules.get(pyossl_name)
-            if module is not None:
-                _rename_classes(module, public_name)
-        for child, target in _ALIASES.items():
-            module = sys.modules.get(target)
-            if module is not None:
-                sys.modules.setdefault("OpenSSL." + child, module)
-                setattr(package, child, module)
+            loaded = sys.modules.get(pyossl_name)
+            if loaded is not None:
+                _rename_classes(loaded, public_name)
+        for target in _ALIASES.values():
+            loaded = sys.modules.get(target)
+            if loaded is not None:
+                _register_alias(loaded)
         return package
 
 
@@ -385,6 +402,7 @@ def run_main(argv):
     if args[0] == "--":
         args = args[1:]
     module = None  # type: Optional[str]
+    script = ""
     if args and args[0] == "-m":
         if len(args) < 2:
             sys.stderr.write("python -m pyossl run: -m needs a module name\n")

@@ -12,10 +12,15 @@ Search order (the first that applies wins):
 An explicitly named build (1-3) is used or rejected with ``ImportError``; the
 automatic search tries its candidates in turn.  libcrypto is loaded first,
 libssl second, and both must be the same build.
+
+Every candidate tried, and why it was rejected, is logged at ``DEBUG`` to
+the ``pyossl`` logger (``logging.getLogger("pyossl")``), and the build
+chosen at ``INFO``: ``python -m pyossl --verbose`` shows them.
 """
 
 import atexit
 import ctypes
+import logging
 import os
 import re
 import sys
@@ -29,6 +34,8 @@ SUPPORTED = "OpenSSL 1.0.2, 1.1.x, or 3.0 and later"
 ENV_LIBCRYPTO = "PYOSSL_LIBCRYPTO"
 ENV_LIBSSL = "PYOSSL_LIBSSL"
 ENV_DIR = "PYOSSL_OPENSSL_DIR"
+
+log = logging.getLogger("pyossl")
 
 _lock = threading.RLock()
 _lib = None
@@ -105,11 +112,23 @@ def use_openssl(libcrypto=None, libssl=None, directory=None):
 _SHARED_RE = re.compile(r"(\.so(\.[0-9a-z.]+)?$|\.dylib$|\.dll$)")
 
 
-def _pair_in_directory(directory):
-    """Find the one libcrypto/libssl pair in *directory*."""
+def _pair_in_directory(directory, given_by=None):
+    """Find the one libcrypto/libssl pair in *directory*.
+
+    :param given_by: how the folder was named, for messages: ``None`` for
+        the environment variable, else ``"use_openssl"``.
+    """
     import glob
+    if given_by is None:
+        named = "%s=%r" % (ENV_DIR, directory)
+        name_files = "name the files with %s and %s" % (ENV_LIBCRYPTO,
+                                                        ENV_LIBSSL)
+    else:
+        named = "use_openssl(directory=%r)" % (directory,)
+        name_files = "name the files with use_openssl(libcrypto=..., " \
+            "libssl=...)"
     if not os.path.isdir(directory):
-        raise ImportError("%s=%r is not a folder" % (ENV_DIR, directory))
+        raise ImportError("%s is not a folder" % named)
 
     def pick(stem):
         names = []
@@ -120,19 +139,25 @@ def _pair_in_directory(directory):
         else:
             names.extend(glob.glob(os.path.join(directory, "ssleay32*.dll")))
         found = {}
-        for path in names:
+        for path in sorted(names):
             base = os.path.basename(path)
             if not _SHARED_RE.search(base) or not os.path.isfile(path):
                 continue
+            if _not_openssl(path):
+                log.debug("%s: ignoring %s (%s)", named, path,
+                          _not_openssl(path))
+                continue
             found.setdefault(os.path.realpath(path), path)
         if not found:
-            raise ImportError("no %s shared library in %r" % (stem, directory))
+            raise ImportError("no %s shared library in %r (%s)"
+                              % (stem, directory, named))
         if len(found) > 1:
             raise ImportError(
-                "more than one %s in %r (%s); name the files with %s and %s"
+                "more than one %s in %r (%s; %s); %s"
                 % (stem, directory, ", ".join(sorted(
                     os.path.basename(p) for p in found.values())),
-                   ENV_LIBCRYPTO, ENV_LIBSSL))
+                   named, name_files))
+        log.debug("%s: %s is %s", named, stem, list(found.values())[0])
         return list(found.values())[0]
     return pick("libcrypto"), pick("libssl")
 
@@ -142,7 +167,7 @@ def _explicit_request():
     if _requested is not None:
         crypto, ssl, directory = _requested
         if directory is not None:
-            crypto, ssl = _pair_in_directory(directory)
+            crypto, ssl = _pair_in_directory(directory, "use_openssl")
             return crypto, ssl, "use_openssl(directory=%r)" % directory
         return crypto, ssl, "use_openssl()"
     crypto = os.environ.get(ENV_LIBCRYPTO)
@@ -160,15 +185,23 @@ def _explicit_request():
     return None
 
 
-def _bad_automatic(path):
-    """Files the automatic search must never open."""
+def _not_openssl(path):
+    """Why *path* is never opened as OpenSSL, or ``None``.
+
+    Used by the automatic search and when scanning a folder.
+    """
     base = os.path.basename(path)
     if sys.platform == "darwin" and path in (
             "/usr/lib/libssl.dylib", "/usr/lib/libcrypto.dylib"):
-        return True       # the stub that aborts the process
+        return "macOS's stub that aborts the process"
     if base.startswith("libssl3.so"):
-        return True       # Mozilla NSS, not OpenSSL
-    return False
+        return "Mozilla NSS's libssl3, not OpenSSL"
+    return None
+
+
+def _bad_automatic(path):
+    """Files the automatic search must never open."""
+    return _not_openssl(path) is not None
 
 
 def _automatic_candidates():
@@ -180,6 +213,12 @@ def _automatic_candidates():
             if not (_bad_automatic(crypto) or _bad_automatic(ssl)):
                 seen.add((crypto, ssl))
                 return [(crypto, ssl, how)]
+            log.debug("automatic search: skipping %s / %s (%s)", crypto, ssl,
+                      _not_openssl(crypto) or _not_openssl(ssl))
+        elif not (crypto and ssl):
+            log.debug("automatic search: %s found %s", how,
+                      "nothing" if not (crypto or ssl) else
+                      "only %s" % (crypto or ssl))
         return []
 
     out = []
@@ -530,15 +569,22 @@ def load():
             return _lib
         explicit = _explicit_request()
         if explicit is not None:
-            lib = _load_pair(*explicit)
+            log.debug("trying %s / %s (%s)", *explicit)
+            try:
+                lib = _load_pair(*explicit)
+            except ImportError as exc:
+                log.debug("rejected: %s", exc)
+                raise
         else:
             errors = []
             lib = None
             for crypto, ssl, how in _automatic_candidates():
+                log.debug("trying %s / %s (%s)", crypto, ssl, how)
                 try:
                     lib = _load_pair(crypto, ssl, how)
                     break
                 except ImportError as exc:
+                    log.debug("rejected: %s", exc)
                     errors.append(str(exc))
             if lib is None:
                 raise ImportError(
@@ -552,6 +598,7 @@ def load():
         _initialise(lib)
         lib.layouts = layouts.verify(lib)
         _lib = lib
+        log.info("using %s (found by %s)", lib.describe(), lib.how)
         return lib
 
 

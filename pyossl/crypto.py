@@ -16,7 +16,8 @@ from ._crypto.common import FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error
 from ._crypto.crls import CRL, Revoked, dump_crl, load_crl
 from ._crypto.extensions import X509Extension
 from ._crypto.keys import (TYPE_DH, TYPE_DSA, TYPE_EC, TYPE_RSA, PKey,
-                           get_elliptic_curve, get_elliptic_curves)
+                           _EllipticCurve, get_elliptic_curve,
+                           get_elliptic_curves)
 from ._crypto.names import X509Name
 from ._crypto.pkcs7 import PKCS7, load_pkcs7_data
 from ._crypto.pkcs12 import PKCS12, load_pkcs12
@@ -74,7 +75,7 @@ __all__ = [
     "load_pkcs12", "NetscapeSPKI", "NetscapeSPKIType",
 ]
 
-for _name in __all__:
+for _name in __all__ + ["_EllipticCurve"]:
     _obj = globals()[_name]
     if isinstance(_obj, type) or callable(_obj):
         _obj.__module__ = __name__        # documented (and shown) here

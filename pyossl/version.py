@@ -5,7 +5,7 @@ __all__ = ["__author__", "__copyright__", "__email__", "__license__",
 
 __version__ = "0.1.0"
 __title__ = "pyossl"
-__uri__ = "https://example.invalid/pyossl"
+__uri__ = "https://github.com/pyossl/pyossl"
 __summary__ = "pyOpenSSL's API in pure Python over ctypes (no compile step)"
 __author__ = "The pyossl developers"
 __email__ = "dev@pyossl.invalid"

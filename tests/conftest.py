@@ -159,3 +159,13 @@ def error_queue_left_empty():
             break
         stale.append(hex(code))
     assert stale == [], "OpenSSL error queue left non-empty: %s" % stale
+
+
+def pytest_addoption(parser):
+    """``--fuzz-count N``: mutants per loader for tests/test_boundary_fuzz.py
+    (default: the ``PYOSSL_FUZZ_COUNT`` environment variable, else a few
+    thousand)."""
+    parser.addoption(
+        "--fuzz-count", type=int, default=None, metavar="N",
+        help="mutants per loader in tests/test_boundary_fuzz.py "
+             "(default: $PYOSSL_FUZZ_COUNT or 3000)")

@@ -23,6 +23,17 @@ from pyossl.crypto import (CRL, FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            X509StoreContext, X509StoreContextError,
                            X509StoreFlags, dump_crl, load_crl)
 
+
+def _read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
 pytestmark = conftest.requires_cli()
 
 # X509_V_ERR_* codes (identical in every version)
@@ -384,7 +395,7 @@ def test_context_keeps_store_and_cert_alive(pki):
 # ------------------------------------------------------- CRL checks --
 
 def test_crl_check_rejects_revoked_and_accepts_others(pki, ca, ca_cert):
-    crl = load_crl(FILETYPE_PEM, open(ca.crl, "rb").read())
+    crl = load_crl(FILETYPE_PEM, _read_bytes(ca.crl))
     store = store_of(ca_cert)
     store.add_crl(crl)
     store.add_crl(crl)                            # twice is fine
@@ -448,8 +459,8 @@ def test_crl_signed_by_the_wrong_key(pki, ca_cert):
 # ------------------------------------------------------------ CRLs --
 
 def test_openssl_ca_crl_loads(pki, ca):
-    crl = load_crl(FILETYPE_PEM, open(ca.crl, "rb").read())
-    der = load_crl(FILETYPE_ASN1, open(ca.crl_der, "rb").read())
+    crl = load_crl(FILETYPE_PEM, _read_bytes(ca.crl))
+    der = load_crl(FILETYPE_ASN1, _read_bytes(ca.crl_der))
     assert dump_crl(FILETYPE_ASN1, crl) == dump_crl(FILETYPE_ASN1, der)
     assert crl.get_issuer().CN == "pyossl test CA"
     (revoked,) = crl.get_revoked()
@@ -592,7 +603,7 @@ def test_set_version_and_times():
 
 
 def test_get_issuer_is_a_copy(ca, ca_cert):
-    crl = load_crl(FILETYPE_PEM, open(ca.crl, "rb").read())
+    crl = load_crl(FILETYPE_PEM, _read_bytes(ca.crl))
     name = crl.get_issuer()
     del crl
     gc.collect()
@@ -615,12 +626,12 @@ def test_load_crl_bad_input():
 
 
 def test_load_crl_accepts_text(ca):
-    crl = load_crl(FILETYPE_PEM, open(ca.crl).read())
+    crl = load_crl(FILETYPE_PEM, _read_text(ca.crl))
     assert len(crl.get_revoked()) == 1
 
 
 def test_dump_crl_bad_input(ca):
-    crl = load_crl(FILETYPE_PEM, open(ca.crl, "rb").read())
+    crl = load_crl(FILETYPE_PEM, _read_bytes(ca.crl))
     with pytest.raises(ValueError):
         dump_crl(99, crl)
     with pytest.raises(TypeError):
@@ -727,9 +738,9 @@ def test_vectors_bad_crls():
 def test_threads_each_with_their_own_objects(pki, ca, ca_cert):
     """Stores, contexts and CRLs used from many threads at once."""
     import threading
-    crl_pem = open(ca.crl, "rb").read()
-    server_pem, client_pem = open(pki.server_cert, "rb").read(), \
-        open(pki.client_cert, "rb").read()
+    crl_pem = _read_bytes(ca.crl)
+    server_pem, client_pem = _read_bytes(pki.server_cert), \
+        _read_bytes(pki.client_cert)
     leaf, inter = cert_of(ca.leaf), cert_of(ca.inter)
     failures = []
 
@@ -778,7 +789,7 @@ def test_struct_layouts_are_verified_at_load(lib):
 @memory_test
 def test_memory_stays_flat(pki, ca, ca_cert, ca_key):
     """4,000 rounds of store + context + CRL + Revoked create/verify/drop."""
-    crl_pem = open(ca.crl, "rb").read()
+    crl_pem = _read_bytes(ca.crl)
     leaf, inter = cert_of(ca.leaf), cert_of(ca.inter)
     client = cert_of(pki.client_cert)
 

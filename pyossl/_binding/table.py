@@ -15,6 +15,8 @@ per area (kept apart only so that each file stays readable):
 ``decls_ssl``             libssl: methods, contexts, connections, sessions,
                           callbacks, ``SSL_*`` constants
 ``decls_rand``            the PRNG
+``decls_providers``       OpenSSL 3 providers and library contexts, FIPS
+                          mode, default trust locations
 ========================  ==================================================
 
 :func:`pyossl._loader.load` binds it once per process.  Each name is
@@ -22,10 +24,11 @@ declared once per generation (``tests/test_loader.py`` checks it), and every
 name is used by some pyossl code (``tests/test_layout.py`` checks that).
 """
 
-from . import decls_core, decls_crypto, decls_pki, decls_rand, decls_ssl
+from . import (decls_core, decls_crypto, decls_pki, decls_providers,
+               decls_rand, decls_ssl)
 
 SECTIONS = (decls_core.CORE, decls_crypto.DECLARATIONS,
             decls_pki.DECLARATIONS, decls_ssl.DECLARATIONS,
-            decls_rand.DECLARATIONS)
+            decls_rand.DECLARATIONS, decls_providers.DECLARATIONS)
 
 DECLARATIONS = [record for section in SECTIONS for record in section]

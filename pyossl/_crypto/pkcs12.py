@@ -1,9 +1,9 @@
 """PKCS #12 archives: :class:`PKCS12` and :func:`load_pkcs12`."""
 
-import threading
 from ctypes import byref, c_int, c_void_p, string_at
 from typing import Iterable, List, Optional, Tuple, Union
 
+from .._runtime import providers
 from .._runtime.convert import buffer_arg, c_integer
 from .._runtime.errors import error_queue, peek_codes
 from .._runtime.library import lib
@@ -15,25 +15,13 @@ from .common import BufferArg, Error, clear, raise_error
 from .keys import PKey
 
 
-_legacy_lock = threading.Lock()
-_legacy_loaded = None          # None: not tried; then True / False
-
-
 def _load_legacy_provider():
-    """Load OpenSSL 3's "default" and "legacy" providers, once.
+    """Whether OpenSSL 3's "legacy" provider can be used for PKCS #12.
 
-    Loading any provider explicitly switches off the implicit "default",
-    so both are loaded; they stay loaded for the life of the process.
-
-    :return: whether the legacy provider is available.
+    It is loaded into a private library context (never the process's
+    default one, never in FIPS mode): see :mod:`pyossl._runtime.providers`.
     """
-    global _legacy_loaded
-    with _legacy_lock:
-        if _legacy_loaded is None:
-            lib.OSSL_PROVIDER_load(None, b"default")
-            _legacy_loaded = bool(lib.OSSL_PROVIDER_load(None, b"legacy"))
-            clear()
-        return _legacy_loaded
+    return providers.legacy_available()
 
 
 def _needs_provider():
@@ -230,8 +218,11 @@ def load_pkcs12(buffer: BufferArg,
     See also the man page for the C function ``PKCS12_parse()``.
 
     On OpenSSL 3, files protected with the algorithms of older exports
-    (RC2, DES, RC4) need OpenSSL's "legacy" provider; it is loaded (with
-    "default") the first time such a file is met.
+    (RC2, DES, RC4) need OpenSSL's "legacy" provider; pyossl loads it, with
+    "default", into a library context of its own the first time such a file
+    is met and reads those files there, leaving the process's default
+    context as it was.  In FIPS mode it never does: such files raise
+    :exc:`Error`.
 
     :param buffer: The buffer the certificate is stored in
     :param passphrase: (Optional) The password to decrypt the PKCS12 lump
@@ -259,16 +250,18 @@ def load_pkcs12(buffer: BufferArg,
         ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
         if not ok and _needs_provider():
             # An algorithm of a provider that is not loaded (OpenSSL 3):
-            # load "legacy" (once per process) and try again.
+            # try again with "legacy", in pyossl's private library context.
             first = error_queue()
-            if not _load_legacy_provider():
+            with providers.legacy_scope() as available:
+                if available:
+                    ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
+            if not available:
                 raise Error([(
                     "pyossl", "load_pkcs12",
                     "this PKCS #12 file uses algorithms (RC2, DES, RC4) "
                     "that OpenSSL 3 provides only in its 'legacy' provider, "
-                    "and %s cannot load that provider" % (
-                        lib.describe(),))] + first)
-            ok, key, cert, cas = _parse_pkcs12(p12, passphrase)
+                    "which %s cannot use: %s" % (
+                        lib.describe(), providers.legacy_refusal()))] + first)
         if not ok:
             raise_error()
     finally:

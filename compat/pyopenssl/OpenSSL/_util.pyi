@@ -1,0 +1,1 @@
+from pyossl._util import lib as lib

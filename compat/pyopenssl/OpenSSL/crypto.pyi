@@ -1,0 +1,1 @@
+from pyossl.crypto import *

@@ -1,0 +1,123 @@
+"""Asynchronous exceptions at the C boundary (issue 10, problems 1-3).
+
+A ``SIGALRM`` handler raises :exc:`KeyboardInterrupt` every 0.7-4 ms (as
+Ctrl-C, ``signal.alarm`` timeouts and task-runner time limits do) while a
+child process runs handshakes or loaders in a loop.  Whatever bytecode the
+exception lands on (a callback's first line, its ``except`` clause, the
+line between a ``free`` and forgetting the pointer), the process must not
+crash or hang, and no security decision may be taken with a callback's
+effect missing:
+
+* verification: no handshake with an untrusted server completes, also when
+  the caller catches the interrupt and goes on with the same connection;
+* SNI / ALPN: a handshake that completes shows the callback's effect;
+* PEM passphrase: a key is loaded only with the right passphrase, and only
+  when the callback ran to its end;
+* OpenSSL 1.0.2 locking: no "release unlocked lock", no deadlock, with and
+  without other threads;
+* frees: loading and dropping objects in a loop never frees twice.
+
+Counts: ``PYOSSL_INTERRUPT_HANDSHAKES`` handshakes per scenario (default
+300; the stress run of the issue uses 2000 or more), twice as many
+passphrase loads and ten times as many loader rounds.  Each scenario runs in a child process with a timeout (see
+boundary_helpers.py).
+"""
+
+import pytest
+
+from boundary_helpers import check_child, env_int, pki_params, run_child
+from pyossl import SSL
+
+HANDSHAKES = env_int("PYOSSL_INTERRUPT_HANDSHAKES", 300)
+IS_102 = SSL.SSLeay_version(SSL.SSLEAY_VERSION).startswith(b"OpenSSL 1.0.2")
+
+
+def timeout_for(handshakes, per_item=0.03, base=30.0):
+    return base + handshakes * per_item
+
+
+def run(scenario, pki, tmp_path, n, timeout, **extra):
+    params = dict(pki_params(pki), n=n, tmpdir=str(tmp_path), **extra)
+    res = run_child(scenario, params, timeout)
+    stats = check_child(res)
+    print("%s (n=%d): %s" % (scenario, n, stats))
+    return stats, res
+
+
+@pytest.mark.parametrize("retry", [False, True],
+                         ids=["stop-at-interrupt", "retry-after-interrupt"])
+def test_verify_never_fails_open(pki, tmp_path, retry):
+    stats, _ = run("verify", pki, tmp_path, HANDSHAKES,
+                   timeout_for(HANDSHAKES), retry=retry)
+    assert stats["untrusted_accepted"] == 0, stats
+    assert stats["untrusted_accepted_after_retry"] == 0, stats
+    assert not stats.get("stale_interrupts"), (
+        "a callback's stored exception was raised by a later call", stats)
+    assert stats["untrusted_failed"] == stats["untrusted_attempts"], stats
+    assert not stats.get("unexpected"), stats
+    # The scenario did what it claims: interrupts landed, and trusted
+    # handshakes still succeed when none does.
+    assert stats["interrupted"] > 0, stats
+    assert stats["trusted_ok"] > 0, stats
+
+
+@pytest.mark.parametrize("retry", [False, True],
+                         ids=["stop-at-interrupt", "retry-after-interrupt"])
+@pytest.mark.parametrize("scenario", ["sni", "alpn"])
+def test_server_callback_effect_never_missing(pki, tmp_path, scenario,
+                                              retry):
+    """SNI: the callback switches to the context with the right
+    certificate; ALPN: it selects ``h2``.  A completed handshake without
+    that effect is a callback that failed open."""
+    stats, _ = run(scenario, pki, tmp_path, HANDSHAKES,
+                   timeout_for(HANDSHAKES), retry=retry)
+    assert stats["completed_without_effect"] == 0, stats
+    assert stats["completed_without_callback_end"] == 0, stats
+    assert not stats.get("stale_interrupts"), (
+        "a callback's stored exception was raised by a later call", stats)
+    assert not stats.get("unexpected"), stats
+    assert stats["interrupted"] > 0 and stats["completed"] > 0, stats
+
+
+def test_pem_passphrase_callback_under_interrupts(pki, tmp_path):
+    n = HANDSHAKES * 2
+    stats, _ = run("passphrase", pki, tmp_path, n, timeout_for(n, 0.02))
+    assert stats["wrong_passphrase_loaded"] == 0, stats
+    assert stats["loaded_wrong_key"] == 0, stats
+    assert stats["loaded_without_callback_end"] == 0, stats
+    assert not stats.get("stale_interrupts"), (
+        "a callback's stored exception was raised by a later call", stats)
+    assert not stats.get("unexpected"), stats
+    assert stats["interrupted"] > 0 and stats["loaded"] > 0, stats
+
+
+requires_102 = pytest.mark.skipif(
+    not IS_102, reason="OpenSSL 1.0.2 only: later versions lock internally "
+                       "and pyossl installs no locking callbacks")
+
+
+@requires_102
+def test_102_locking_single_thread(pki, tmp_path):
+    stats, res = run("locking", pki, tmp_path, HANDSHAKES,
+                     timeout_for(HANDSHAKES, 0.04), threads=0)
+    assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
+    assert not stats.get("unexpected"), stats
+    assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
+
+
+@requires_102
+def test_102_locking_with_threads(pki, tmp_path):
+    stats, res = run("locking", pki, tmp_path, HANDSHAKES,
+                     timeout_for(HANDSHAKES, 0.1), threads=2)
+    assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
+    assert not stats.get("unexpected"), stats
+    assert not stats["worker_errors"], stats
+    assert stats["worker_rounds"] > 0, stats
+    assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
+
+
+def test_no_double_free_when_loading_under_interrupts(pki, tmp_path):
+    n = HANDSHAKES * 10
+    stats, _ = run("double_free", pki, tmp_path, n, timeout_for(n, 0.01))
+    assert not stats.get("unexpected"), stats
+    assert stats["rounds"] == n and stats["interrupted"] > 0, stats
