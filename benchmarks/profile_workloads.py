@@ -177,13 +177,13 @@ def empty_call_costs():
                 ("1 pointer arg", lambda: length(string)),
                 ("3 args", lambda: memcmp(addr, addr, 8))):
             out["%s, %s" % (kind, label)] = min(timeit.repeat(
-                call, number=n, repeat=3)) / n * 1e9
+                call, number=n, repeat=3, timer=time.process_time)) / n * 1e9
         lib.ASN1_STRING_free.argtypes = [ctypes.c_void_p]
         lib.ASN1_STRING_free.restype = None
         lib.ASN1_STRING_free(string)
     n = 200000
     out["(a Python lambda call, for scale)"] = min(timeit.repeat(
-        lambda: None, number=n, repeat=3)) / n * 1e9
+        lambda: None, number=n, repeat=3, timer=time.process_time)) / n * 1e9
     return out
 
 

@@ -78,21 +78,19 @@ _MACHINERY = ("pyossl._loader", "pyossl._binding", "pyossl._runtime",
 _MARK = "__pyossl_dropin__"
 
 _lock = threading.RLock()
-_finder = None  # type: Optional[_Finder]
+_finder: "Optional[_Finder]" = None
 
 
 # ------------------------------------------------------------ renaming --
 
 
-def _is_api_module(name):
-    # type: (str) -> bool
+def _is_api_module(name: str) -> bool:
     if not name.startswith("pyossl._"):
         return False
     return not any(name == m or name.startswith(m) for m in _MACHINERY)
 
 
-def _rename_classes(module, public_name):
-    # type: (types.ModuleType, str) -> None
+def _rename_classes(module: types.ModuleType, public_name: str) -> None:
     """Give the classes of *module* the module name *public_name*.
 
     Renamed: classes defined in *module*, and public names it re-exports
@@ -109,8 +107,7 @@ def _rename_classes(module, public_name):
             obj.__module__ = public_name
 
 
-def _register_alias(module):
-    # type: (types.ModuleType) -> None
+def _register_alias(module: types.ModuleType) -> None:
     """Make ``OpenSSL.<name>`` name *module* too (``pyossl.SSL`` imported
     by its own name): ``sys.modules[cls.__module__]`` then finds the module
     of every renamed class (``typing.get_type_hints``, ``inspect``)."""
@@ -125,23 +122,19 @@ def _register_alias(module):
 class _RenamingLoader(importlib.abc.Loader):
     """Wraps the loader of a pyossl module: execute, then rename."""
 
-    def __init__(self, inner, public_name):
-        # type: (Any, str) -> None
+    def __init__(self, inner: Any, public_name: str) -> None:
         self._inner = inner
         self._public_name = public_name
 
-    def create_module(self, spec):
-        # type: (Any) -> Any
+    def create_module(self, spec: Any) -> Any:
         return self._inner.create_module(spec)
 
-    def exec_module(self, module):
-        # type: (types.ModuleType) -> None
+    def exec_module(self, module: types.ModuleType) -> None:
         self._inner.exec_module(module)
         _rename_classes(module, self._public_name)
         _register_alias(module)
 
-    def __getattr__(self, name):
-        # type: (str) -> Any
+    def __getattr__(self, name: str) -> Any:
         # get_source, get_code, get_filename, get_resource_reader...
         return getattr(self._inner, name)
 
@@ -157,48 +150,44 @@ class _AliasLoader(importlib.abc.Loader):
     returns the replacement, pyossl's own module object, unchanged.
     """
 
-    def __init__(self, target):
-        # type: (str) -> None
+    def __init__(self, target: str) -> None:
         self.target = target
 
-    def create_module(self, spec):
-        # type: (Any) -> types.ModuleType
+    def create_module(self, spec: Any) -> types.ModuleType:
         # A placeholder, marked as pyossl's: another thread may look at
         # sys.modules while the import is under way.
         placeholder = types.ModuleType(spec.name)
         setattr(placeholder, _MARK, True)
         return placeholder
 
-    def exec_module(self, module):
-        # type: (types.ModuleType) -> None
+    def exec_module(self, module: types.ModuleType) -> None:
         sys.modules[module.__name__] = importlib.import_module(self.target)
 
-    def is_package(self, fullname):
-        # type: (str) -> bool
+    def is_package(self, fullname: str) -> bool:
         return False
 
-    def get_code(self, fullname):
-        # type: (str) -> Any
+    def get_code(self, fullname: str) -> Any:
         # runpy (``python -m OpenSSL.debug``) runs the pyossl module's code.
         spec = importlib.util.find_spec(self.target)
         if spec is None or spec.loader is None:
             raise ImportError("no module named %r" % self.target,
                               name=self.target)
-        return spec.loader.get_code(self.target)  # type: ignore[attr-defined]
+        loader: Any = spec.loader
+        return loader.get_code(self.target)
 
-    def get_source(self, fullname):
-        # type: (str) -> Any
+    def get_source(self, fullname: str) -> Any:
         spec = importlib.util.find_spec(self.target)
         if spec is None or spec.loader is None:
             return None
-        return spec.loader.get_source(self.target)  # type: ignore[attr-defined]
+        loader: Any = spec.loader
+        return loader.get_source(self.target)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
     """First on :data:`sys.meta_path` while the switch is installed."""
 
-    def find_spec(self, fullname, path=None, target=None):
-        # type: (str, Any, Any) -> Any
+    def find_spec(self, fullname: str, path: Any = None,
+                  target: Any = None) -> Any:
         if fullname.startswith("OpenSSL."):
             child = fullname[len("OpenSSL."):]
             if child not in _ALIASES:
@@ -212,8 +201,7 @@ class _Finder(importlib.abc.MetaPathFinder):
             return spec
         return None
 
-    def _spec_from_others(self, fullname, path, target):
-        # type: (str, Any, Any) -> Any
+    def _spec_from_others(self, fullname: str, path: Any, target: Any) -> Any:
         for finder in list(sys.meta_path):
             if finder is self or not hasattr(finder, "find_spec"):
                 continue
@@ -223,27 +211,25 @@ class _Finder(importlib.abc.MetaPathFinder):
         return None
 
 
-def _version_module():
-    # type: () -> types.ModuleType
+def _version_module() -> types.ModuleType:
     module = types.ModuleType("OpenSSL.version", "pyOpenSSL-style metadata "
                               "of pyossl standing in for pyOpenSSL.")
     for name in _pyossl_version.__all__:
         setattr(module, name, getattr(_pyossl_version, name))
-    module.__version__ = COMPAT_VERSION  # type: ignore[attr-defined]
-    module.__all__ = list(_pyossl_version.__all__)  # type: ignore[attr-defined]
+    setattr(module, "__version__", COMPAT_VERSION)
+    setattr(module, "__all__", list(_pyossl_version.__all__))
     setattr(module, _MARK, True)
     return module
 
 
-def _package_getattr(name):
-    # type: (str) -> Any
+def _package_getattr(name: str) -> Any:
     if name in _ALIASES:
         return importlib.import_module("OpenSSL." + name)
     raise AttributeError("module 'OpenSSL' has no attribute %r" % (name,))
 
 
-def _fill_package(package, version_module):
-    # type: (types.ModuleType, types.ModuleType) -> types.ModuleType
+def _fill_package(package: types.ModuleType,
+                  version_module: types.ModuleType) -> types.ModuleType:
     """Make *package* the ``OpenSSL`` package (a new module, or the
     compatibility distribution's ``OpenSSL/__init__.py`` being imported)."""
     names = ["SSL", "crypto"] + list(version_module.__all__)
@@ -251,11 +237,11 @@ def _fill_package(package, version_module):
         setattr(package, name, getattr(version_module, name))
     package.__doc__ = ("pyossl standing in for pyOpenSSL (see "
                        "pyossl.install_as_openssl).")
-    package.__all__ = names  # type: ignore[attr-defined]
+    setattr(package, "__all__", names)
     setattr(package, "__getattr__", _package_getattr)
     setattr(package, "__dir__",
             lambda: sorted(set(vars(package)) | set(_ALIASES)))
-    package.version = version_module  # type: ignore[attr-defined]
+    setattr(package, "version", version_module)
     if getattr(package, "__path__", None) is None:
         package.__path__ = []
     if getattr(package, "__spec__", None) is None:
@@ -265,8 +251,7 @@ def _fill_package(package, version_module):
     return package
 
 
-def _is_ours(name, module):
-    # type: (str, Any) -> bool
+def _is_ours(name: str, module: Any) -> bool:
     if module is None or getattr(module, _MARK, False):
         return True
     if getattr(module, "__pyossl_shim__", False) and name == "OpenSSL":
@@ -274,8 +259,7 @@ def _is_ours(name, module):
     return getattr(module, "__name__", "").startswith("pyossl.")
 
 
-def _foreign_openssl():
-    # type: () -> Optional[str]
+def _foreign_openssl() -> Optional[str]:
     """The name of an ``OpenSSL`` module already imported that is not
     pyossl's (the real pyOpenSSL), or ``None``."""
     for name, module in list(sys.modules.items()):
@@ -285,8 +269,7 @@ def _foreign_openssl():
     return None
 
 
-def installed():
-    # type: () -> bool
+def installed() -> bool:
     """Whether :func:`install_as_openssl` has run in this process.
 
     :return: ``True`` once the switch is installed.
@@ -294,8 +277,7 @@ def installed():
     return _finder is not None
 
 
-def install_as_openssl():
-    # type: () -> types.ModuleType
+def install_as_openssl() -> types.ModuleType:
     """Make ``import OpenSSL`` give pyossl, for code written for pyOpenSSL.
 
     After this call ``OpenSSL.SSL`` *is* :mod:`pyossl.SSL`, ``OpenSSL.crypto``
@@ -367,8 +349,7 @@ sys.argv, __name__ == '__main__' and sys.path[0] as under 'python'.
 """
 
 
-def _exit_status(exc):
-    # type: (SystemExit) -> int
+def _exit_status(exc: SystemExit) -> int:
     code = exc.code
     if code is None:
         return 0
@@ -378,8 +359,7 @@ def _exit_status(exc):
     return 1
 
 
-def run_main(argv):
-    # type: (Sequence[str]) -> int
+def run_main(argv: Sequence[str]) -> int:
     """``python -m pyossl run [-m module | script] args...``.
 
     Installs :func:`install_as_openssl`, then runs *script* (a file, a
@@ -401,7 +381,7 @@ def run_main(argv):
         return 0 if args else 2
     if args[0] == "--":
         args = args[1:]
-    module = None  # type: Optional[str]
+    module: Optional[str] = None
     script = ""
     if args and args[0] == "-m":
         if len(args) < 2:
@@ -457,8 +437,7 @@ def run_main(argv):
             sys.path[0] = saved_path0
 
 
-def _main(argv=None):
-    # type: (Optional[List[str]]) -> int
+def _main(argv: Optional[List[str]] = None) -> int:
     # ``python -m pyossl._dropin``: run the imported copy of this module,
     # never the __main__ one, so the switch has one state per process.
     from pyossl import _dropin

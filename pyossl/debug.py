@@ -17,8 +17,7 @@ from typing import Any, Optional
 __all__ = ["env_info", "main"]
 
 
-def _field(info, key):
-    # type: (Any, str) -> Any
+def _field(info: Any, key: str) -> Any:
     # openssl_info() gives a mapping; accept an object with attributes too.
     try:
         return info[key]
@@ -26,8 +25,7 @@ def _field(info, key):
         return getattr(info, key, None)
 
 
-def _distribution_version(name):
-    # type: (str) -> Optional[str]
+def _distribution_version(name: str) -> Optional[str]:
     try:
         from importlib import metadata
     except ImportError:  # pragma: no cover (Python < 3.8)
@@ -38,8 +36,7 @@ def _distribution_version(name):
         return None
 
 
-def _openssl_import_name():
-    # type: () -> str
+def _openssl_import_name() -> str:
     """What ``import OpenSSL`` gives in this process (without importing)."""
     module = sys.modules.get("OpenSSL")
     if module is not None:
@@ -62,8 +59,7 @@ def _openssl_import_name():
     return "pyOpenSSL %s at %s" % (version, spec.origin)
 
 
-def env_info():
-    # type: () -> str
+def env_info() -> str:
     """Describe pyossl, the OpenSSL it loads, and the interpreter.
 
     :return: several ``name: value`` lines of text: pyossl's version and
@@ -107,8 +103,7 @@ def env_info():
     return "\n".join("%s: %s" % (name, value) for name, value in lines)
 
 
-def main():
-    # type: () -> int
+def main() -> int:
     """Print :func:`env_info`.
 
     :return: the exit status: 0, or 1 when OpenSSL cannot be loaded.

@@ -62,8 +62,9 @@ def test_openssl_names_are_pyossl_modules():
         for name, target in (("SSL", "SSL"), ("crypto", "crypto"),
                              ("rand", "rand"), ("debug", "debug"),
                              ("_util", "_runtime.library")):
-            assert sys.modules["OpenSSL." + name] is sys.modules["pyossl." + target]
-            assert getattr(OpenSSL, name) is sys.modules["pyossl." + target]
+            module = sys.modules["pyossl." + target]
+            assert sys.modules["OpenSSL." + name] is module
+            assert getattr(OpenSSL, name) is module
         assert SSL is pyossl.SSL and crypto is pyossl.crypto
         assert rand is pyossl.rand and lib is pyossl._runtime.library.lib
         assert OpenSSL.SSL.Error is pyossl.SSL.Error
@@ -330,7 +331,8 @@ if __name__ == "__main__":
     print("argv", sys.argv[1:])
     print("name", __name__)
     print("path0", sys.path[0])
-    print("module", SSL.Context.__module__, type(SSL.Context(SSL.TLS_METHOD)).__module__)
+    print("module", SSL.Context.__module__,
+          type(SSL.Context(SSL.TLS_METHOD)).__module__)
     print("pyossl", sys.modules["OpenSSL.SSL"].__spec__.name)
     print("peer", handshake())
     if len(sys.argv) > 1 and sys.argv[1] == "exit":

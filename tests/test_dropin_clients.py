@@ -81,7 +81,8 @@ def stdlib_https_server(leaf, client_ca=None):
                 "path": self.path,
                 "alpn": self.connection.selected_alpn_protocol(),
                 "version": self.connection.version(),
-                "client": dict(x[0] for x in peer["subject"]) if peer else None,
+                "client": dict(x[0] for x in peer["subject"]) if peer
+                          else None,
             }).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
@@ -322,6 +323,9 @@ def attempt(reactor, port, options):
     return ("ok", value)
 
 
+client_tls = tssl.optionsForClientTLS
+
+
 def listen(reactor, options):
     port = reactor.listenSSL(0, protocol.Factory.forProtocol(Echo), options,
                              interface="127.0.0.1")
@@ -351,7 +355,7 @@ def test_twisted_tls_echo_with_verification():
         port, number = listen(reactor, options)
         try:
             # Verified, with ALPN; the peer certificate is a pyossl X509.
-            kind, value = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, value = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust,
                 acceptableProtocols=[b"spdy/3", b"http/1.1"]))
             assert kind == "ok", value
@@ -362,14 +366,14 @@ def test_twisted_tls_echo_with_verification():
 
             # Certificate from a CA the client does not trust: the handshake
             # fails with OpenSSL.SSL.Error, which is pyossl's class.
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=untrusted))
             assert kind == "error" and isinstance(exc, pyossl.SSL.Error), exc
             assert "certificate verify failed" in str(exc), exc
 
             # A trusted certificate for another name: service_identity
             # (inside Twisted) rejects it.
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "example.org", trustRoot=trust))
             assert kind == "error", exc
             assert isinstance(exc, service_identity.VerificationError), exc
@@ -414,13 +418,13 @@ def test_twisted_client_certificates():
             interface="127.0.0.1")
         number = port.getHost().port
         try:
-            kind, value = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, value = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust, clientCertificate=client))
             assert kind == "ok", value
             assert seen and seen[0].get_subject().CN == "client.example.org"
             assert type(seen[0]).__module__ == "OpenSSL.crypto"
 
-            kind, exc = yield attempt(reactor, number, tssl.optionsForClientTLS(
+            kind, exc = yield attempt(reactor, number, client_tls(
                 "localhost", trustRoot=trust))
             assert kind == "error", exc
         finally:
@@ -435,9 +439,36 @@ def test_twisted_client_certificates():
 # -------------------------------------------------------------- trustme --
 
 
+def cryptography_objects_refused():
+    """The Context methods trustme calls with ``cryptography`` objects that
+    this pyossl refuses (pyOpenSSL 26.x accepts them all)."""
+    import trustme
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import (
+        load_pem_private_key)
+    from pyossl import SSL
+    leaf = trustme.CA().issue_cert("localhost")
+    key = load_pem_private_key(leaf.private_key_pem.bytes(), None)
+    cert = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes())
+    refused = []
+    for method, argument in (("use_privatekey", key),
+                             ("use_certificate", cert),
+                             ("add_extra_chain_cert", cert)):
+        try:
+            getattr(SSL.Context(SSL.TLS_METHOD), method)(argument)
+        except TypeError:
+            refused.append(method)
+    return refused
+
+
 @requires("trustme", "cryptography")
 @pytest.mark.parametrize("key_type", ["RSA", "ECDSA"])
-def test_trustme_configures_pyossl_contexts(key_type):
+def test_trustme_configures_pyossl_contexts(key_type, request):
+    refused = cryptography_objects_refused()
+    if refused:
+        request.applymarker(pytest.mark.xfail(
+            strict=True, reason="pyossl refuses cryptography objects in %s "
+            "(the modern-API issue adds them)" % ", ".join(refused)))
     run_program(r'''
     from OpenSSL import SSL, crypto
 
@@ -563,7 +594,8 @@ def test_service_identity_on_live_pyossl_connections(switch):
         if cafile:
             ctx.load_verify_locations(cafile.encode())
             ctx.set_verify(SSL.VERIFY_PEER, lambda *args: args[-1])
-        conn = SSL.Connection(ctx, socket.create_connection(("127.0.0.1", port)))
+        sock = socket.create_connection(("127.0.0.1", port))
+        conn = SSL.Connection(ctx, sock)
         conn.set_connect_state()
         conn.set_tlsext_host_name(b"localhost")
         conn.do_handshake()
