@@ -15,8 +15,8 @@ No other module reads a struct field by offset.
 """
 
 import ctypes
-from ctypes import (Structure, byref, c_char, c_char_p, c_int,
-                    c_long, c_uint, c_void_p, string_at)
+from ctypes import (Structure, byref, c_char_p, c_int, c_long, c_ubyte,
+                    c_uint, c_void_p, string_at)
 
 # ------------------------------------------------------- public structs --
 
@@ -132,14 +132,14 @@ _SSL3_RANDOM_SIZE = 32
 class SSL3_STATE_102(Structure):
     """1.0.2 ``struct ssl3_state_st`` up to ``client_random``."""
     _fields_ = [("flags", c_long), ("delay_buf_pop_ret", c_int),
-                ("read_sequence", c_char * 8),
+                ("read_sequence", c_ubyte * 8),
                 ("read_mac_secret_size", c_int),
-                ("read_mac_secret", c_char * _EVP_MAX_MD_SIZE),
-                ("write_sequence", c_char * 8),
+                ("read_mac_secret", c_ubyte * _EVP_MAX_MD_SIZE),
+                ("write_sequence", c_ubyte * 8),
                 ("write_mac_secret_size", c_int),
-                ("write_mac_secret", c_char * _EVP_MAX_MD_SIZE),
-                ("server_random", c_char * _SSL3_RANDOM_SIZE),
-                ("client_random", c_char * _SSL3_RANDOM_SIZE)]
+                ("write_mac_secret", c_ubyte * _EVP_MAX_MD_SIZE),
+                ("server_random", c_ubyte * _SSL3_RANDOM_SIZE),
+                ("client_random", c_ubyte * _SSL3_RANDOM_SIZE)]
 
 
 def _cinf(x509):
@@ -371,7 +371,7 @@ def _check_102_ssl(lib):
             return False
         hello_random = string_at(data.value + 11, _SSL3_RANDOM_SIZE)
         state = SSL3_STATE_102.from_address(head.s3)
-        return state.client_random == hello_random
+        return bytes(state.client_random) == hello_random
     finally:
         if ssl:
             lib.SSL_free(ssl)

@@ -59,6 +59,18 @@ def check_filetype(type, with_text=False):
             "type argument must be FILETYPE_PEM or FILETYPE_ASN1")
 
 
+def _by_name(getter, name, what, unknown):
+    try:
+        name = c_string_arg(name, what)
+    except ValueError:      # a NUL byte: C would look up a shorter name
+        raise ValueError(unknown) from None
+    found = getter(name)
+    if not found:
+        clear()
+        raise ValueError(unknown)
+    return found
+
+
 def digest_by_name(name):
     """The ``EVP_MD*`` named by *name* (``str`` or ``bytes``).
 
@@ -66,28 +78,14 @@ def digest_by_name(name):
     :raises ValueError: for a name OpenSSL does not know (or one with a NUL
         byte, which C would cut short).
     """
-    try:
-        name = c_string_arg(name, "digest")
-    except ValueError:
-        raise ValueError("No such digest method") from None
-    md = lib.EVP_get_digestbyname(name)
-    if not md:
-        clear()
-        raise ValueError("No such digest method")
-    return md
+    return _by_name(lib.EVP_get_digestbyname, name, "digest",
+                    "No such digest method")
 
 
 def cipher_by_name(name):
-    """The ``EVP_CIPHER*`` named by *name* (``str`` or ``bytes``)."""
-    try:
-        name = c_string_arg(name, "cipher")
-    except ValueError:
-        raise ValueError("Invalid cipher name") from None
-    found = lib.EVP_get_cipherbyname(name)
-    if not found:
-        clear()
-        raise ValueError("Invalid cipher name")
-    return found
+    """The ``EVP_CIPHER*`` named by *name*; see :func:`digest_by_name`."""
+    return _by_name(lib.EVP_get_cipherbyname, name, "cipher",
+                    "Invalid cipher name")
 
 
 def write_to_bio(name, *args):
