@@ -11,12 +11,6 @@ from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, TYPE_DSA, TYPE_RSA,
                            PKey, X509, X509Req)
 
 
-@pytest.fixture(scope="module")
-def rsa_key():
-    key = PKey()
-    key.generate_key(TYPE_RSA, 2048)
-    return key
-
 
 @pytest.fixture(scope="module")
 def cert(rsa_key):

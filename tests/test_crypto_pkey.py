@@ -12,12 +12,6 @@ from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            dump_publickey, load_privatekey, load_publickey)
 
 
-@pytest.fixture(scope="module")
-def rsa_key():
-    key = PKey()
-    key.generate_key(TYPE_RSA, 2048)
-    return key
-
 
 @pytest.fixture(scope="module")
 def dsa_key():

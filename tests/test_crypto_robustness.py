@@ -10,16 +10,9 @@ import pytest
 
 from pyossl import crypto
 from pyossl._crypto import common as _common
-from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
-                           TYPE_RSA, Error, PKey, X509, X509Extension,
-                           X509Name, X509Req)
+from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error,
+                           PKey, X509, X509Extension, X509Name, X509Req)
 
-
-@pytest.fixture(scope="module")
-def key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
 
 
 def attempt(func, *args):

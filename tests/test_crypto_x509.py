@@ -9,24 +9,11 @@ import pytest
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
 from pyossl._crypto import common as _common
-from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
-                           TYPE_RSA, Error, PKey, X509, X509Extension,
-                           dump_certificate, load_certificate,
-                           load_privatekey)
+from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error,
+                           PKey, X509, X509Extension, dump_certificate,
+                           load_certificate, load_privatekey)
 
 
-@pytest.fixture(scope="module")
-def key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
-
-
-@pytest.fixture(scope="module")
-def other_key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
 
 
 def make_cert(key, cn="pyossl", serial=1, issuer=None, issuer_key=None,

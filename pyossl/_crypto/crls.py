@@ -11,9 +11,10 @@ from .._runtime.library import lib
 from .._runtime.ownership import Owner
 from .._runtime.scoped import MemBIO, scoped
 from .certificates import X509
-from .common import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, BufferArg,
+from .common import (FILETYPE_ASN1, FILETYPE_PEM, BufferArg,
                      check_filetype, clear, digest_by_name, get_asn1_time,
-                     new_asn1_time, openssl_assert, raise_error)
+                     new_asn1_time, openssl_assert, raise_error,
+                     read_from_bio)
 from .keys import PKey, signing_key
 from .names import X509Name
 
@@ -432,17 +433,9 @@ def load_crl(type: int, buffer: BufferArg) -> CRL:
     :return: The CRL object
     """
     buffer = buffer_arg(buffer)
-    with MemBIO(buffer) as bio:
-        if type == FILETYPE_PEM:
-            crl = lib.PEM_read_bio_X509_CRL(bio.ptr, None, None, None)
-        elif type == FILETYPE_ASN1:
-            crl = lib.d2i_X509_CRL_bio(bio.ptr, None)
-        else:
-            raise ValueError(
-                "type argument must be FILETYPE_PEM or FILETYPE_ASN1")
-    if not crl:
-        raise_error()
-    return CRL._from_owned(crl)
+    check_filetype(type)
+    return CRL._from_owned(read_from_bio(
+        "PEM_read_bio_X509_CRL", "d2i_X509_CRL_bio", type, buffer))
 
 
 def dump_crl(type: int, crl: CRL) -> bytes:
@@ -459,16 +452,13 @@ def dump_crl(type: int, crl: CRL) -> bytes:
     """
     if not isinstance(crl, CRL):
         raise TypeError("crl must be a CRL instance")
+    check_filetype(type, with_text=True)
     if type == FILETYPE_PEM:
         write = lib.PEM_write_bio_X509_CRL
     elif type == FILETYPE_ASN1:
         write = lib.i2d_X509_CRL_bio
-    elif type == FILETYPE_TEXT:
-        write = lib.X509_CRL_print
     else:
-        raise ValueError(
-            "type argument must be FILETYPE_PEM, FILETYPE_ASN1, or "
-            "FILETYPE_TEXT")
+        write = lib.X509_CRL_print
     with MemBIO() as bio:
         if write(bio.ptr, crl._crl) != 1:
             raise_error()

@@ -3,9 +3,8 @@
 from .._runtime.convert import buffer_arg
 from .._runtime.library import lib
 from .._runtime.ownership import Owner
-from .._runtime.scoped import MemBIO
-from .common import (FILETYPE_ASN1, FILETYPE_PEM, BufferArg, openssl_assert,
-                     raise_error)
+from .common import (BufferArg, check_filetype, openssl_assert,
+                     read_from_bio)
 
 
 class PKCS7(Owner):
@@ -83,14 +82,6 @@ def load_pkcs7_data(type: int, buffer: BufferArg) -> PKCS7:
     :return: The PKCS7 object
     """
     buffer = buffer_arg(buffer)
-    with MemBIO(buffer) as bio:
-        if type == FILETYPE_PEM:
-            p7 = lib.PEM_read_bio_PKCS7(bio.ptr, None, None, None)
-        elif type == FILETYPE_ASN1:
-            p7 = lib.d2i_PKCS7_bio(bio.ptr, None)
-        else:
-            raise ValueError(
-                "type argument must be FILETYPE_PEM or FILETYPE_ASN1")
-    if not p7:
-        raise_error()
-    return PKCS7._from_owned(p7)
+    check_filetype(type)
+    return PKCS7._from_owned(read_from_bio(
+        "PEM_read_bio_PKCS7", "d2i_PKCS7_bio", type, buffer))
