@@ -25,7 +25,7 @@ time for each workload (cProfile; slow, for attribution only).
 
 Usage (pyossl; pyOpenSSL with the venv's python and --impl pyopenssl):
   OPENSSL_CONF=~/.cache/pyossl-bench/x25519.cnf PYTHONPATH=. \\
-      python3 benchmarks/profile_workloads.py --impl pyossl --calls [--workloads ...]
+      python3 benchmarks/profile_workloads.py --impl pyossl --calls
 """
 
 import argparse

@@ -132,6 +132,28 @@ def name_components(der, short_name):
     return out
 
 
+_MDAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def utc_to_generalized(s):
+    """GENERALIZEDTIME for a DER-shaped UTCTime ``YYMMDDHHMMSSZ`` after the
+    range checks OpenSSL's ASN1_TIME_to_generalizedtime applies (1.1.1 and
+    later); None for anything else (the caller asks OpenSSL)."""
+    if len(s) != 13 or s[12] != 0x5a or not s[:12].isdigit():
+        return None
+    yy = (s[0] - 48) * 10 + s[1] - 48
+    mon = (s[2] - 48) * 10 + s[3] - 48
+    day = (s[4] - 48) * 10 + s[5] - 48
+    if not (1 <= mon <= 12 and day >= 1 and s[6:8] < b"24"
+            and s[8:10] < b"60" and s[10:12] < b"60"):
+        return None
+    year = 1900 + yy if yy >= 50 else 2000 + yy
+    if day > _MDAYS[mon - 1] + (mon == 2 and year % 4 == 0 and (
+            year % 100 != 0 or year % 400 == 0)):
+        return None
+    return (b"19" if yy >= 50 else b"20") + s
+
+
 def oid_text(body):
     """Dotted text of the content octets of a DER OID."""
     first, parts, value = True, [], 0
@@ -344,9 +366,31 @@ class Prototypes(object):
         fast = self.pydll_funcs(["X509_getm_notAfter"])
         fast_tm = declare(self.pydll, "ASN1_TIME_to_tm", c_int,
                           [c_void_p, POINTER(TM)])
+
+        def make_proto_py(getm):
+            def proto_py():
+                t = getm(x509)
+                s = from_address(t)
+                if not s.length:
+                    return None
+                data = string_at(s.data, s.length)
+                if s.type == V_ASN1_GENERALIZEDTIME:
+                    return data
+                out = utc_to_generalized(data)
+                if out is None:             # not DER-shaped: OpenSSL's way
+                    g = to_gen(t, None)
+                    try:
+                        return string_at(get0(g), length(g))
+                    finally:
+                        sfree(g)
+                return out
+            return proto_py
         return {"api": self.cert.get_notAfter, "floor": floor,
                 "proto": make_proto(getm, to_tm),
-                "pydll": make_proto(fast["X509_getm_notAfter"], fast_tm)}
+                "pydll": make_proto(fast["X509_getm_notAfter"], fast_tm),
+                "proto (UTCTime in Python)": make_proto_py(getm),
+                "pydll (UTCTime in Python)": make_proto_py(
+                    fast["X509_getm_notAfter"])}
 
     def x509_extcount(self):
         count = self.lib.X509_get_ext_count

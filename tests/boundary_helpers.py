@@ -1206,41 +1206,49 @@ def copy_subjects(p):
 
 def scenario_copy(p):
     """``copy.copy`` / ``copy.deepcopy`` of every public class: drop the
-    original, collect, use the copy.  Resumable: starts at ``start``."""
+    original, collect, use the copy.  Resumable: starts at case ``start``.
+    Prints ``CASE index mode name`` before and ``VERDICT [key, verdict]``
+    after each case, so a parent can tell which case crashed or hung and
+    keep the verdicts before it."""
     import copy
     from pyossl import SSL, crypto
     subjects = copy_subjects(p)
     names = sorted(subjects)
-    results = {}
-    for index in range(p.get("start", 0), len(names)):
-        name = names[index]
-        for mode in ("copy", "deepcopy"):
-            sys.stdout.write("CASE %d %s %s\n" % (index, mode, name))
-            sys.stdout.flush()
-            key = "%s/%s" % (name, mode)
+
+    def verdict(key, text):
+        sys.stdout.write("VERDICT %s\n" % json.dumps([key, text]))
+        sys.stdout.flush()
+
+    for number in range(p.get("start", 0), 2 * len(names)):
+        name = names[number // 2]
+        mode = ("copy", "deepcopy")[number % 2]
+        sys.stdout.write("CASE %d %s %s\n" % (number, mode, name))
+        sys.stdout.flush()
+        key = "%s/%s" % (name, mode)
+        try:
+            obj, use = subjects[name]()
             try:
-                obj, use = subjects[name]()
-                try:
-                    dup = getattr(copy, mode)(obj)
-                except TypeError as exc:
-                    if mode == "copy":
-                        results[key] = "copy raised TypeError: %s" % exc
-                    else:
-                        results[key] = "refused"
-                    continue
-                kind = type(obj)
-                del obj
-                for _ in range(3):
-                    gc.collect()
-                assert type(dup) is kind, "copy is a %r" % type(dup)
-                use(dup)
-                del dup
+                dup = getattr(copy, mode)(obj)
+            except TypeError as exc:
+                verdict(key, "refused" if mode == "deepcopy" else
+                        "copy raised TypeError: %s" % exc)
+                continue
+            kind = type(obj)
+            del obj
+            for _ in range(3):
                 gc.collect()
-                results[key] = "ok"
-            except (SSL.Error, crypto.Error, AssertionError, ValueError,
-                    TypeError, AttributeError) as exc:
-                results[key] = "error %s: %s" % (type(exc).__name__, exc)
-    return {"results": results, "names": names}
+            assert type(dup) is kind, "copy is a %r" % type(dup)
+            use(dup)
+            del dup
+            gc.collect()
+            verdict(key, "ok")
+        except (SSL.Error, crypto.Error, AssertionError, ValueError,
+                TypeError, AttributeError) as exc:
+            import traceback
+            last = traceback.extract_tb(exc.__traceback__)[-1]
+            verdict(key, "error %s: %s (in %s: %s)" % (
+                type(exc).__name__, exc, last.name, last.line))
+    return {"names": names}
 
 
 # -------------------------------------------------------------------- fuzz --
