@@ -12,9 +12,12 @@
 * :mod:`.errors`: OpenSSL's error queue -> exceptions;
 * :mod:`.scoped`: C objects freed on leaving a ``with`` block (memory BIOs,
   contexts);
-* :mod:`.stacks`: ``STACK_OF(T)`` helpers.
+* :mod:`.stacks`: ``STACK_OF(T)`` helpers;
+* :mod:`.providers`: OpenSSL 3 providers (the scoped "legacy" provider of
+  PKCS #12, FIPS mode).
 
-``convert``, ``ownership``, ``callbacks`` and ``text`` load nothing;
+``convert``, ``ownership``, ``callbacks``, ``text`` and ``providers`` load
+nothing at import;
 importing ``library`` (and so ``errors``, ``scoped``, ``stacks``) loads
 OpenSSL.
 """
