@@ -22,7 +22,8 @@ from pyossl import crypto
 
 #: Every case of boundary_helpers.copy_subjects (checked below).
 SUBJECTS = [
-    "CRL(loaded)", "CRL(new)", "Connection", "Connection(before the handshake)",
+    "CRL(loaded)", "CRL(new)", "Connection",
+    "Connection(before the handshake)",
     "Context", "NetscapeSPKI", "PKCS12", "PKCS7", "PKey(generated)",
     "PKey(public key of a certificate)", "Revoked(new)", "Revoked(of a CRL)",
     "Session", "X509", "X509Extension(new)", "X509Extension(of a certificate)",

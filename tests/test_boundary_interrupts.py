@@ -19,8 +19,8 @@ effect missing:
 
 Counts: ``PYOSSL_INTERRUPT_HANDSHAKES`` handshakes per scenario (default
 300; the stress run of the issue uses 2000 or more), twice as many
-passphrase loads and ten times as many loader rounds.  Each scenario runs in a child process with a timeout (see
-boundary_helpers.py).
+passphrase loads and ten times as many loader rounds.  Each scenario runs
+in a child process with a timeout (see boundary_helpers.py).
 """
 
 import pytest

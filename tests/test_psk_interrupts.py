@@ -1,0 +1,140 @@
+"""TLS-PSK under asynchronous exceptions (issue 10's method, for section 3).
+
+In TLS 1.3, OpenSSL reads a PSK callback that gave no key as "go on
+without a PSK": a client then accepts the server's certificate (unverified,
+in a PSK-only client) and a server uses its certificate.  So a PSK callback
+that raised, or that an interrupt hit, must leave a connection that can
+never complete, also when the caller catches the exception and goes on.
+
+A child process (boundary_helpers' watchdog and Interrupter) runs TLS 1.3
+PSK handshakes over memory BIOs while ``SIGALRM`` raises
+:exc:`KeyboardInterrupt` every few milliseconds, then retries each
+interrupted handshake unarmed.  The server has a certificate (restricted to
+SHA-256 suites, so the SHA-256 PSK is usable) and the client does not
+verify it: every completed handshake must have used the PSK, i.e. the
+client saw no certificate.  Count: ``PYOSSL_INTERRUPT_HANDSHAKES``
+(default 300).
+
+Run as a script, this file is that child (``python test_psk_interrupts.py
+psk13``, parameters as JSON on stdin).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+if HERE not in sys.path:                    # when run as the child
+    sys.path.insert(0, HERE)
+
+import boundary_helpers as helpers  # noqa: E402
+
+KEY = bytes(range(32))
+
+
+def scenario_psk13(p):
+    """TLS 1.3 PSK pairs under interrupts, each interrupted one retried."""
+    from pyossl import SSL
+    server_ctx = SSL.Context(SSL.TLS_METHOD)
+    server_ctx.use_certificate_file(p["server_cert"])
+    server_ctx.use_privatekey_file(p["server_key"])
+    server_ctx.set_ciphersuites(b"TLS_AES_128_GCM_SHA256")
+    server_ctx.set_psk_server_callback(
+        lambda conn, identity: KEY if identity == b"sensor" else None)
+    client_ctx = SSL.Context(SSL.TLS_METHOD)     # VERIFY_NONE
+    client_ctx.set_min_proto_version(SSL.TLS1_3_VERSION)
+    client_ctx.set_psk_client_callback(lambda conn, hint: (b"sensor", KEY))
+
+    intr = helpers.Interrupter()
+    stats = {"completed": 0, "completed_with_certificate": 0,
+             "completed_after_retry": 0,
+             "completed_with_certificate_after_retry": 0,
+             "failed": 0, "interrupted": 0}
+    for i in range(p["n"]):
+        def body(state):
+            state["pair"] = pair = helpers.Pair(server_ctx, client_ctx)
+            pair.handshake()
+            pair.exchange()
+            state["completed"] = True
+
+        state, interrupted = helpers._attempt(intr, body, stats, i)
+        stats["interrupted"] += interrupted
+        if state["completed"]:
+            stats["completed"] += 1
+            if state["pair"].c.get_peer_certificate() is not None:
+                stats["completed_with_certificate"] += 1
+        elif interrupted and helpers._retry(state, stats):
+            stats["completed_after_retry"] += 1
+            if state["pair"].c.get_peer_certificate() is not None:
+                stats["completed_with_certificate_after_retry"] += 1
+        else:
+            stats["failed"] += 1
+    intr.stop()
+    stats["interrupts_raised"] = intr.raised
+    return stats
+
+
+def _run_child(scenario, params, timeout):
+    """boundary_helpers.run_child for a scenario of this file."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [helpers.ROOT] + [p for p in env.get("PYTHONPATH", "").split(
+            os.pathsep) if p])
+    env.setdefault("PYTHONFAULTHANDLER", "1")
+    params = dict(params, watchdog=max(1.0, timeout * 0.9))
+    start = time.monotonic()
+    proc = subprocess.Popen(
+        [sys.executable, os.path.abspath(__file__), scenario],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, cwd=helpers.ROOT)
+    timed_out = False
+    try:
+        out, err = proc.communicate(json.dumps(params).encode(),
+                                    timeout=timeout)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        proc.kill()
+        out, err = proc.communicate()
+    return helpers.ChildResult(scenario, proc.returncode,
+                               out.decode("utf-8", "replace"),
+                               err.decode("utf-8", "replace"), timed_out,
+                               time.monotonic() - start)
+
+
+if __name__ == "__main__":
+    helpers.scenario_psk13 = scenario_psk13
+    helpers.main()
+else:
+    import pytest
+
+    from conftest import LIB
+    from pyossl import SSL
+
+    pytestmark = [
+        pytest.mark.skipif(
+            not hasattr(SSL.Context, "set_psk_server_callback"),
+            reason="section 3 (TLS-PSK) is not implemented yet"),
+        pytest.mark.skipif(
+            LIB.version_num < 0x10101000,
+            reason="TLS 1.3 needs OpenSSL 1.1.1 (loaded %s)"
+            % LIB.version_string),
+        pytest.mark.skipif(not hasattr(helpers.signal, "setitimer"),
+                           reason="needs signal.setitimer"),
+    ]
+
+    HANDSHAKES = helpers.env_int("PYOSSL_INTERRUPT_HANDSHAKES", 300)
+
+    def test_tls13_psk_never_completes_without_the_psk(pki):
+        params = dict(helpers.pki_params(pki), n=HANDSHAKES)
+        res = _run_child("psk13", params, 30.0 + HANDSHAKES * 0.03)
+        stats = helpers.check_child(res)
+        print("psk13 (n=%d): %s" % (HANDSHAKES, stats))
+        assert stats["completed_with_certificate"] == 0, stats
+        assert stats["completed_with_certificate_after_retry"] == 0, stats
+        assert not stats.get("unexpected"), stats
+        # The scenario did what it claims: interrupts landed, and PSK
+        # handshakes still complete when none does.
+        assert stats["interrupted"] > 0, stats
+        assert stats["completed"] > 0, stats
