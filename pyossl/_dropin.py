@@ -60,21 +60,19 @@ _ALIASES = {
     "tsafe": "pyossl.tsafe",
     # Clients import ``lib`` from here (Twisted: ``from OpenSSL._util
     # import lib``); it is pyossl's bound library, not a cffi one.
-    "_util": "pyossl._util",
+    "_util": "pyossl._runtime.library",
 }
 
 # pyossl modules whose classes take pyOpenSSL's module name.
 _RENAMED = {
     "pyossl.SSL": "OpenSSL.SSL",
     "pyossl.crypto": "OpenSSL.crypto",
-    "pyossl._pki": "OpenSSL.crypto",
     "pyossl.rand": "OpenSSL.rand",
     "pyossl.tsafe": "OpenSSL.tsafe",
 }
 
 # Private pyossl modules that hold shared machinery, not API classes.
-_MACHINERY = ("pyossl._util", "pyossl._loader", "pyossl._ffi_decls",
-              "pyossl._declare", "pyossl._decls_", "pyossl._runtime",
+_MACHINERY = ("pyossl._loader", "pyossl._binding", "pyossl._runtime",
               "pyossl._dropin")
 
 _MARK = "__pyossl_dropin__"
@@ -96,7 +94,7 @@ def _rename_classes(module: types.ModuleType, public_name: str) -> None:
     """Give the classes of *module* the module name *public_name*.
 
     Renamed: classes defined in *module*, and public names it re-exports
-    from pyossl's private API modules (``crypto`` gets ``pyossl._pki``'s
+    from pyossl's private API modules (``crypto`` gets ``pyossl._crypto``'s
     classes).  Classes from public modules (``SSL`` importing ``crypto``'s
     ``X509``) and from the shared machinery keep their own names.
     """

@@ -26,7 +26,8 @@ import re
 import sys
 import threading
 
-from ._declare import G102, G11, G3, GENERATION_NAMES, Const, Fn, Macro
+from ._binding.records import (G102, G11, G3, GENERATION_NAMES, Const, Fn,
+                               Macro, generation)
 
 SUPPORTED = "OpenSSL 1.0.2, 1.1.x, or 3.0 and later"
 
@@ -46,7 +47,9 @@ class Lib(object):
     """The bound library: one attribute per declared name, plus metadata.
 
     Metadata attributes: ``version_num``, ``version_text``,
-    ``version_info``, ``generation`` (``G102``/``G11``/``G3``),
+    ``version_info``, ``generation`` (an index into
+    :data:`~pyossl._binding.records.GENERATIONS`; compare with
+    :meth:`since`),
     ``table`` (its name), ``crypto_path``, ``ssl_path``, ``how``,
     ``missing`` (required symbols that did not resolve), ``unavailable``
     (optional symbols that did not resolve), ``bound`` (name -> C name),
@@ -57,10 +60,10 @@ class Lib(object):
         """Whether *name* is bound to a real symbol or macro of this build."""
         return name in self.bound
 
-    def require(self, name, feature=None):
-        """Raise ``NotImplementedError`` unless *name* is available."""
-        if name not in self.bound:
-            raise NotImplementedError(_missing_message(self, name, feature))
+    def since(self, name):
+        """Whether this build is of the generation *name* (``"1.1"``,
+        ``"3.0"``) or a later one."""
+        return self.generation >= generation(name)
 
     def describe(self):
         return "OpenSSL %s (0x%08x) from %s" % (
@@ -506,7 +509,7 @@ def _install_locking(lib):
         lib.locking = "callback already installed by another module"
         return
     from ._runtime.callbacks import callback
-    from . import _ffi_decls
+    from ._binding import decls_core
     locks = [threading.RLock() for _ in range(lib.CRYPTO_num_locks())]
     crypto_lock = lib.CRYPTO_LOCK
 
@@ -522,7 +525,7 @@ def _install_locking(lib):
         if args is not None:
             operate(args[0], args[1])
 
-    @callback(_ffi_decls.LOCKING_CB, None, on_lost=rescue)
+    @callback(decls_core.LOCKING_CB, None, on_lost=rescue)
     def locking(mode, n, file, line):
         operate(mode, n)
 
@@ -539,7 +542,7 @@ def _install_locking(lib):
 
 def _initialise(lib):
     lib.python_locking = False
-    if lib.generation == G102:
+    if not lib.since("1.1"):
         lib.SSL_library_init()
         lib.SSL_load_error_strings()
         lib.ERR_load_crypto_strings()
@@ -590,17 +593,13 @@ def load():
                     "or call pyossl.use_openssl(). Tried: %s" % (
                         SUPPORTED, ENV_DIR, ENV_LIBCRYPTO, ENV_LIBSSL,
                         "; ".join(errors) or "nothing"))
-        from . import _ffi_decls
-        bind(lib, _ffi_decls.DECLARATIONS)
+        from ._binding import layouts, table
+        bind(lib, table.DECLARATIONS)
         _initialise(lib)
+        lib.layouts = layouts.verify(lib)
         _lib = lib
         log.info("using %s (found by %s)", lib.describe(), lib.how)
         return lib
-
-
-def loaded():
-    """The bound library if one is loaded already, else ``None``."""
-    return _lib
 
 
 def openssl_info():

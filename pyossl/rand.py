@@ -3,177 +3,22 @@
 .. warning::
    Use :func:`os.urandom` for random numbers; this module exists for
    compatibility.
+
+This module only gathers the public names; the code is in
+``pyossl/_rand.py``.
 """
 
-import os as _os
-import sys as _sys
-from ctypes import create_string_buffer as _create_string_buffer
-from typing import Any, Union
-
-from . import _util
-from ._util import lib as _lib
+from . import _rand
+from ._rand import (Error, add, bytes, cleanup, egd, load_file, seed,
+                    status, write_file)
 
 __all__ = ["Error", "add", "bytes", "cleanup", "egd", "load_file", "seed",
            "status", "write_file"]
 
-_builtin_bytes = bytes
-
-
-class Error(Exception):
-    """An error occurred in a :mod:`pyossl.rand` API.
-
-    Its argument is the list of ``(lib, function, reason)`` tuples from
-    OpenSSL's error queue.
-    """
-
-
-class _Unspecified(object):
-    def __repr__(self):
-        return "<unspecified>"
-
-
-_UNSPECIFIED = _Unspecified()
-
-
-def _check_int(value: Any, name: str) -> None:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise TypeError("%s must be an integer" % name)
-
-
-def add(buffer: _builtin_bytes, entropy: int) -> None:
-    """Mix bytes from *buffer* into the PRNG state.
-
-    :param buffer: Buffer with random data (``bytes``).
-    :param entropy: The entropy (in bytes) measurement of the buffer.
-    :raises TypeError: for a buffer that is not bytes or a non-integer
-        entropy.
-    :return: None
-    """
-    if not isinstance(buffer, _builtin_bytes):
-        raise TypeError("buffer must be a byte string")
-    _check_int(entropy, "entropy")
-    if len(buffer) > 0x7FFFFFFF:
-        raise ValueError("buffer is too large")
-    _lib.RAND_add(buffer, len(buffer), float(entropy))
-
-
-def bytes(num_bytes: int) -> _builtin_bytes:
-    """Get *num_bytes* random bytes from the PRNG (``RAND_bytes``).
-
-    :param num_bytes: The number of bytes to fetch.
-    :raises TypeError: if it is not an integer.
-    :raises ValueError: if it is negative (or too large).
-    :return: The random bytes.
-    """
-    _check_int(num_bytes, "num_bytes")
-    if num_bytes < 0:
-        raise ValueError("num_bytes must not be negative")
-    if num_bytes > 0x7FFFFFFF:
-        raise ValueError("num_bytes is too large")
-    if num_bytes == 0:
-        return b""
-    buf = _create_string_buffer(num_bytes)
-    if _lib.RAND_bytes(buf, num_bytes) != 1:
-        _util.raise_current_error(Error)
-    return buf.raw
-
-
-def cleanup() -> None:
-    """Erase the memory used by the PRNG (``RAND_cleanup``; a no-op on
-    OpenSSL 1.1.0 and later, which clean up by themselves).
-
-    :return: None
-    """
-    if _lib.generation == 0:
-        _lib.RAND_cleanup()
-
-
-def egd(path: Union[str, _builtin_bytes],
-        bytes: Any = _UNSPECIFIED) -> int:
-    """Seed the PRNG from the system random source.
-
-    As in pyOpenSSL 16.0+, this does not query an EGD daemon: it mixes
-    *bytes* bytes of :func:`os.urandom` into the PRNG.
-
-    .. deprecated:: 16.0.0
-       EGD was only needed on long-dead commercial UNIX systems.
-
-    :param path: Ignored (must be ``bytes`` or ``str``).
-    :param bytes: (optional) The number of bytes to read, default 255.
-    :return: *bytes*, or 255 if not given.
-    """
-    if not isinstance(path, (_builtin_bytes, str)):
-        raise TypeError("path must be a byte string")
-    if bytes is _UNSPECIFIED:
-        bytes = 255
-    else:
-        _check_int(bytes, "bytes")
-        if bytes < 0:
-            raise ValueError("bytes must not be negative")
-    seed(_os.urandom(bytes))
-    return bytes
-
-
-def load_file(filename: Any, maxbytes: Any = _UNSPECIFIED) -> int:
-    """Seed the PRNG with up to *maxbytes* bytes of *filename*.
-
-    :param filename: The file to read (``bytes`` or ``str``).
-    :param maxbytes: (optional) The number of bytes to read; the whole file
-        if not given or negative.
-    :return: The number of bytes read.
-    """
-    filename = _util.path_bytes(filename, "filename")
-    if maxbytes is _UNSPECIFIED:
-        maxbytes = -1
-    else:
-        _check_int(maxbytes, "maxbytes")
-    result = _lib.RAND_load_file(filename, maxbytes)
-    _util.clear_error_queue()
-    return result
-
-
-def seed(buffer: _builtin_bytes) -> None:
-    """Like :func:`add` with the entropy equal to ``len(buffer)``.
-
-    :param buffer: Buffer with random data (``bytes``).
-    :return: None
-    """
-    if not isinstance(buffer, _builtin_bytes):
-        raise TypeError("buffer must be a byte string")
-    if len(buffer) > 0x7FFFFFFF:
-        raise ValueError("buffer is too large")
-    _lib.RAND_seed(buffer, len(buffer))
-
-
-def status() -> bool:
-    """Whether the PRNG has been seeded with enough data.
-
-    :return: ``True`` if so (it compares equal to 1), else ``False``.
-    """
-    return _lib.RAND_status() == 1
-
-
-def write_file(filename: Any) -> int:
-    """Write random bytes (1024 of them) to *filename*, for
-    :func:`load_file` to seed the PRNG with later.
-
-    :param filename: The file (``bytes`` or ``str``).
-    :return: The number of bytes written (-1 if the file cannot be
-        written, as in pyOpenSSL).
-    """
-    filename = _util.path_bytes(filename, "filename")
-    result = _lib.RAND_write_file(filename)
-    _util.clear_error_queue()
-    return result
-
-
-if _sys.platform == "win32" and _lib.available("RAND_screen"):
-    def screen() -> None:
-        """Add the current contents of the screen to the PRNG state
-        (Windows only).
-
-        :return: None
-        """
-        _lib.RAND_screen()
-
+if hasattr(_rand, "screen"):                         # pragma: no cover
+    screen = _rand.screen                # Windows builds that have it
     __all__.append("screen")
+
+for _name in __all__:
+    globals()[_name].__module__ = __name__
+del _name

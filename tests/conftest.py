@@ -169,3 +169,30 @@ def pytest_addoption(parser):
         "--fuzz-count", type=int, default=None, metavar="N",
         help="mutants per loader in tests/test_boundary_fuzz.py "
              "(default: $PYOSSL_FUZZ_COUNT or 3000)")
+
+
+# ------------------------------------------------------------------ keys --
+# One RSA key per test module (generating one costs time); the crypto tests
+# ask for it as ``rsa_key`` or ``key``, and for a second one as
+# ``other_key``.
+
+def new_rsa_key(bits=2048):
+    from pyossl import crypto
+    key = crypto.PKey()
+    key.generate_key(crypto.TYPE_RSA, bits)
+    return key
+
+
+@pytest.fixture(scope="module")
+def rsa_key():
+    return new_rsa_key()
+
+
+@pytest.fixture(scope="module")
+def key(rsa_key):
+    return rsa_key
+
+
+@pytest.fixture(scope="module")
+def other_key():
+    return new_rsa_key()

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 
 from conftest import OPENSSL_CLI
-from test_ssl_support import TIMEOUT
+from ssl_helpers import TIMEOUT
 
 needs_cli = pytest.mark.skipif(OPENSSL_CLI is None,
                                reason="the openssl command is not installed")

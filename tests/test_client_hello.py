@@ -15,8 +15,8 @@ import pytest
 from conftest import LIB
 from openssl_peers import needs_cli, read_line, s_client
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, handshake_memory,
-                              memory_pair, pump, server_context, socket_pair)
+from ssl_helpers import (TIMEOUT, client_context, handshake_memory,
+                         memory_pair, pump, server_context, socket_pair)
 
 pytestmark = pytest.mark.skipif(
     not hasattr(SSL, "ClientHello"),

@@ -6,16 +6,10 @@ import pytest
 
 from conftest import GEN, run_openssl
 from pyossl import crypto
-from pyossl._util import lib
+from pyossl._runtime.library import lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, TYPE_DSA, TYPE_RSA,
                            PKey, X509, X509Req)
 
-
-@pytest.fixture(scope="module")
-def rsa_key():
-    key = PKey()
-    key.generate_key(TYPE_RSA, 2048)
-    return key
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import pytest
 
 from conftest import SYSTEM_BUILD, rss_kib
 from pyossl import crypto
-from pyossl._util import lib
+from pyossl._runtime.library import lib
 from pyossl.crypto import FILETYPE_ASN1, TYPE_RSA
 
 pytestmark = pytest.mark.skipif(

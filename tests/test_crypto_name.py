@@ -6,7 +6,7 @@ import pytest
 
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
-from pyossl._util import lib
+from pyossl._runtime.library import lib
 from pyossl.crypto import FILETYPE_PEM, Error, X509, X509Name, X509Req
 
 
@@ -189,15 +189,15 @@ def test_request_subject_is_live_view():
     assert subject.CN == "req"
 
 
-def test_from_raw_name_ptr():
+def test_borrowed_and_copied_names():
     cert = X509()
     cert.get_subject().CN = "raw"
     ptr = lib.X509_get_subject_name(cert._x509)
-    view = X509Name._from_raw_name_ptr(ptr, owner=cert)
-    assert view._owner is cert and view._name == ptr
+    view = X509Name._borrowed(ptr, cert)
+    assert cert in view._depends_on and view._name == ptr
     view.O = "through view"
     assert cert.get_subject().O == "through view"
-    copy = X509Name._from_raw_name_ptr(ptr)
+    copy = X509Name._from_copy(ptr)
     assert copy._name != ptr and copy == view
     copy.CN = "copy"
     assert cert.get_subject().CN == "raw"

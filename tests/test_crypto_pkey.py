@@ -6,16 +6,11 @@ import pytest
 
 from conftest import GEN, requires_cli, run_openssl
 from pyossl import crypto
+from pyossl._crypto import common as _common
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            TYPE_DSA, TYPE_RSA, Error, PKey, dump_privatekey,
                            dump_publickey, load_privatekey, load_publickey)
 
-
-@pytest.fixture(scope="module")
-def rsa_key():
-    key = PKey()
-    key.generate_key(TYPE_RSA, 2048)
-    return key
 
 
 @pytest.fixture(scope="module")
@@ -367,8 +362,8 @@ def test_key_from_pubkey_outlives_certificate(rsa_key):
 
 
 def test_pkey_new_ref(rsa_key):
-    ptr = crypto._pkey_new_ref(rsa_key._pkey)
-    other = PKey._from_raw_pkey_ptr(ptr)
+    ptr = _common.pkey_new_ref(rsa_key._pkey)
+    other = PKey._from_owned(ptr)
     assert other._pkey == rsa_key._pkey
     del other
     gc.collect()

@@ -6,24 +6,11 @@ import pytest
 
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
-from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
-                           TYPE_RSA, Error, PKey, X509, X509Extension,
-                           X509Req, dump_certificate_request,
-                           load_certificate_request)
+from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error,
+                           PKey, X509, X509Extension, X509Req,
+                           dump_certificate_request, load_certificate_request)
 
 
-@pytest.fixture(scope="module")
-def key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
-
-
-@pytest.fixture(scope="module")
-def other_key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
 
 
 @pytest.fixture(scope="module")

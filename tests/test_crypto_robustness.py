@@ -9,16 +9,10 @@ import weakref
 import pytest
 
 from pyossl import crypto
-from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
-                           TYPE_RSA, Error, PKey, X509, X509Extension,
-                           X509Name, X509Req)
+from pyossl._crypto import common as _common
+from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error,
+                           PKey, X509, X509Extension, X509Name, X509Req)
 
-
-@pytest.fixture(scope="module")
-def key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
 
 
 def attempt(func, *args):
@@ -202,8 +196,8 @@ def test_cryptography_missing(monkeypatch, key):
 def test_new_refs_outlive_the_original(key):
     cert = X509()
     cert.get_subject().CN = "shared"
-    other_cert = X509._from_raw_x509_ptr(crypto._x509_new_ref(cert._x509))
-    other_key = PKey._from_raw_pkey_ptr(crypto._pkey_new_ref(key._pkey))
+    other_cert = X509._from_owned(_common.x509_new_ref(cert._x509))
+    other_key = PKey._from_owned(_common.pkey_new_ref(key._pkey))
     del cert
     gc.collect()
     assert other_cert.get_subject().CN == "shared"
@@ -214,7 +208,7 @@ def test_new_refs_outlive_the_original(key):
 
 def test_many_new_refs_are_balanced():
     cert = X509()
-    wrappers = [X509._from_raw_x509_ptr(crypto._x509_new_ref(cert._x509))
+    wrappers = [X509._from_owned(_common.x509_new_ref(cert._x509))
                 for _ in range(100)]
     del cert
     gc.collect()

@@ -8,24 +8,12 @@ import pytest
 
 from conftest import requires_cli, run_openssl
 from pyossl import crypto
-from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
-                           TYPE_RSA, Error, PKey, X509, X509Extension,
-                           dump_certificate, load_certificate,
-                           load_privatekey)
+from pyossl._crypto import common as _common
+from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, Error,
+                           PKey, X509, X509Extension, dump_certificate,
+                           load_certificate, load_privatekey)
 
 
-@pytest.fixture(scope="module")
-def key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
-
-
-@pytest.fixture(scope="module")
-def other_key():
-    k = PKey()
-    k.generate_key(TYPE_RSA, 2048)
-    return k
 
 
 def make_cert(key, cn="pyossl", serial=1, issuer=None, issuer_key=None,
@@ -402,8 +390,8 @@ def test_dump_bad_arguments(cert):
 
 
 def test_x509_new_ref(cert):
-    ptr = crypto._x509_new_ref(cert._x509)
-    other = X509._from_raw_x509_ptr(ptr)
+    ptr = _common.x509_new_ref(cert._x509)
+    other = X509._from_owned(ptr)
     assert other._x509 == cert._x509
     del other
     gc.collect()

@@ -9,11 +9,9 @@ so a name added later without documentation fails this test.
 """
 
 import importlib
-import inspect
 import os
 import subprocess
 import sys
-import types
 import zlib
 
 import pytest
@@ -25,37 +23,8 @@ sphinx = pytest.importorskip(
     "sphinx", reason="Sphinx is not installed (pip install sphinx)")
 
 
-MACHINERY = ("pyossl._util", "pyossl._loader", "pyossl._ffi_decls",
-             "pyossl._declare", "pyossl._decls_")
-
-
-def public_names(module):
-    """``__all__`` if defined, else the names not starting with ``_`` that
-    are not modules and not imported from elsewhere: classes and functions
-    count when defined in the module or in a private pyossl module it
-    re-exports (``pyossl._pki``), but not when imported from the standard
-    library, from another public module (``SSL.X509`` is documented in
-    ``crypto``) or from pyossl's shared machinery (``_util.lib``,
-    ``_util.MemBIO``).  Constants (``SSL.FILETYPE_PEM``) count."""
-    if hasattr(module, "__all__"):
-        return set(module.__all__)
-    names = set()
-    for name, obj in vars(module).items():
-        if name.startswith("_") or isinstance(obj, types.ModuleType):
-            continue
-        if inspect.isclass(obj) or inspect.isroutine(obj):
-            origin = getattr(obj, "__module__", None) or module.__name__
-            if origin.startswith(MACHINERY) or not (
-                    origin == module.__name__ or origin.startswith("pyossl._")):
-                continue
-        else:
-            kind = type(obj).__module__       # int, bytes: API; ctypes
-            if kind != "builtins" and (       # objects, lib: not API
-                    not kind.startswith("pyossl.")
-                    or kind.startswith(MACHINERY)):
-                continue
-        names.add(name)
-    return names
+sys.path.insert(0, os.path.join(ROOT, "docs", "_ext"))
+from pyossl_public import public_names  # noqa: E402  (the docs' definition)
 
 
 def read_inventory(path):

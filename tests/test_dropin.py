@@ -57,14 +57,16 @@ def test_openssl_names_are_pyossl_modules():
         from OpenSSL import SSL, crypto, rand
         from OpenSSL._util import lib
         import pyossl.SSL, pyossl.crypto, pyossl.rand, pyossl.debug
-        import pyossl._util
+        import pyossl._runtime.library
         from pyossl import _dropin
-        for name in ("SSL", "crypto", "rand", "debug", "_util"):
-            module = sys.modules["pyossl." + name]
+        for name, target in (("SSL", "SSL"), ("crypto", "crypto"),
+                             ("rand", "rand"), ("debug", "debug"),
+                             ("_util", "_runtime.library")):
+            module = sys.modules["pyossl." + target]
             assert sys.modules["OpenSSL." + name] is module
             assert getattr(OpenSSL, name) is module
         assert SSL is pyossl.SSL and crypto is pyossl.crypto
-        assert rand is pyossl.rand and lib is pyossl._util.lib
+        assert rand is pyossl.rand and lib is pyossl._runtime.library.lib
         assert OpenSSL.SSL.Error is pyossl.SSL.Error
         assert OpenSSL.crypto.X509 is pyossl.crypto.X509
         # pyOpenSSL's __init__ names, with the compatibility version.
@@ -149,7 +151,7 @@ def test_switch_loads_nothing_and_renames_on_first_import():
     run_code("""
         import sys, pyossl
         pyossl.install_as_openssl()
-        assert "pyossl._util" not in sys.modules
+        assert "pyossl._runtime.library" not in sys.modules
         assert "pyossl.SSL" not in sys.modules
         pyossl.use_openssl(libcrypto=sys.argv[1], libssl=sys.argv[2])
         import pyossl.crypto                    # by pyossl's own name

@@ -8,8 +8,8 @@ import pytest
 
 from conftest import GEN, LIB
 from pyossl import SSL, crypto
-from test_ssl_support import (client_context, handshake_memory, memory_pair,
-                              server_context)
+from ssl_helpers import (client_context, handshake_memory, memory_pair,
+                         server_context)
 
 raw = pytest.importorskip(
     "pyossl.raw", reason="section 3 (pyossl.raw) is not implemented yet")

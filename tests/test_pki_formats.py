@@ -10,8 +10,10 @@ import pytest
 
 import conftest
 from conftest import memory_test, rss_kib, GEN, run_openssl
-from pyossl import _pki, crypto
-from pyossl._util import error_queue, lib
+from pyossl import crypto
+from pyossl._crypto import pkcs12 as _pkcs12
+from pyossl._runtime.errors import error_queue
+from pyossl._runtime.library import lib
 from pyossl.crypto import (FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT, PKCS7,
                            PKCS12, Error, NetscapeSPKI, PKey, X509,
                            load_pkcs7_data, load_pkcs12)
@@ -60,7 +62,7 @@ def ca_cert(pki):
 
 def legacy_readable():
     """Whether this build can read RC2/DES-protected PKCS #12 files."""
-    return GEN < 2 or _pki._load_legacy_provider()
+    return GEN < 2 or _pkcs12._load_legacy_provider()
 
 
 # ------------------------------------------------------------- PKCS7 --

@@ -15,8 +15,9 @@ import pytest
 
 import conftest
 from conftest import memory_test, rss_kib, GEN, run_openssl
-from pyossl import _decls_pki, _pki, crypto
-from pyossl._util import error_queue
+from pyossl import crypto
+from pyossl._binding import layouts
+from pyossl._runtime.errors import error_queue
 from pyossl.crypto import (CRL, FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT,
                            Error, PKey, Revoked, X509, X509Store,
                            X509StoreContext, X509StoreContextError,
@@ -176,8 +177,10 @@ def test_old_type_names_are_the_classes():
     assert crypto.PKCS7Type is crypto.PKCS7
     assert crypto.PKCS12Type is crypto.PKCS12
     assert crypto.NetscapeSPKIType is crypto.NetscapeSPKI
-    for name in _pki.__all__:
-        assert getattr(crypto, name) is getattr(_pki, name)
+    for name in crypto.__all__:
+        obj = getattr(crypto, name)
+        if isinstance(obj, type):
+            assert obj.__module__ == "pyossl.crypto", name
 
 
 def test_store_flags_have_the_builds_values():
@@ -772,19 +775,13 @@ def test_threads_each_with_their_own_objects(pki, ca, ca_cert):
 
 # --------------------------------------------------- struct layouts --
 
-@pytest.mark.skipif(not _decls_pki.LP64, reason="offsets probed on LP64")
-def test_struct_mirrors_give_the_probed_offsets():
-    d = _decls_pki
-    assert d.OFFSETS[("PKCS7", "type")] == d.PKCS7Head.type.offset
-    assert d.OFFSETS[("X509_CRL", "crl")] == d.X509CRL102.crl.offset
-    assert d.OFFSETS[("X509_CRL_INFO", "issuer")] == \
-        d.X509CRLInfo102.issuer.offset
-    assert d.OFFSETS[("X509_CRL_INFO", "revoked")] == \
-        d.X509CRLInfo102.revoked.offset
-    assert d.OFFSETS[("X509_REVOKED", "serialNumber")] == \
-        d.X509Revoked102.serialNumber.offset
-    assert d.OFFSETS[("X509_REVOKED", "revocationDate")] == \
-        d.X509Revoked102.revocationDate.offset
+def test_struct_layouts_are_verified_at_load(lib):
+    """Every layout the build needs was checked against it at load (the
+    1.0.2 CRL/revocation layouts among them)."""
+    assert lib.layouts == layouts.verify(lib)
+    assert "GENERAL_NAME" in lib.layouts and "PKCS7" in lib.layouts
+    if lib.generation == 0:
+        assert {"X509_CRL_INFO", "X509_REVOKED"} <= set(lib.layouts)
 
 
 # ------------------------------------------------------------ memory --

@@ -18,8 +18,8 @@ from conftest import LIB, OPENSSL_CLI
 from openssl_peers import (cli_env, connect, needs_cli, read_line, s_client,
                            s_server)
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, handshake_memory,
-                              memory_pair, pump, server_context)
+from ssl_helpers import (TIMEOUT, client_context, handshake_memory,
+                         memory_pair, pump, server_context)
 
 pytestmark = pytest.mark.skipif(
     not hasattr(SSL.Context, "set_psk_server_callback"),

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import GEN
 from pyossl import SSL, crypto
-from pyossl._util import error_queue
+from pyossl._runtime.errors import error_queue
 
 
 def _read(path):

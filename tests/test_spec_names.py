@@ -502,12 +502,6 @@ def test_x509_store_context_error_certificate():
     assert isinstance(err, Exception)
 
 
-@pytest.fixture(scope="module")
-def rsa_key():
-    key = crypto.PKey()
-    key.generate_key(crypto.TYPE_RSA, 2048)
-    return key
-
 
 def test_netscape_spki_from_b64(rsa_key):
     """003: NetscapeSPKI([enc]) -- enc is the base64 form b64_encode gives."""

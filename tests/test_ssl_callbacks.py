@@ -8,8 +8,8 @@ import pytest
 
 from conftest import memory_test, rss_kib, GEN, LIB, run_openssl
 from pyossl import SSL, crypto
-from test_ssl_support import (client_context, handshake_memory, memory_pair,
-                              pump, server_context, transfer_memory)
+from ssl_helpers import (client_context, handshake_memory, memory_pair,
+                         pump, server_context, transfer_memory)
 
 
 class Boom(Exception):

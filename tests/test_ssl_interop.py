@@ -12,8 +12,8 @@ import pytest
 
 from conftest import GEN, OPENSSL_CLI
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, server_context,
-                              socket_pair)
+from ssl_helpers import (TIMEOUT, client_context, server_context,
+                         socket_pair)
 
 
 def _thread(func, *args):

@@ -10,8 +10,15 @@ import pytest
 
 from conftest import GEN
 from pyossl import SSL, crypto
-from test_ssl_support import (client_context, handshake_memory, memory_pair,
-                              pump, server_context, transfer_memory)
+from ssl_helpers import (client_context, handshake_memory, memory_pair,
+                         pump, server_context, transfer_memory)
+
+
+def test_helpers_move_bytes(pki):
+    """The shared helpers (tests/ssl_helpers.py) themselves work."""
+    server, client = memory_pair(server_context(pki), client_context(pki))
+    handshake_memory(server, client)
+    assert transfer_memory(client, server, b"ping") == b"ping"
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import threading
 import pytest
 
 from pyossl import SSL
-from test_ssl_support import (TIMEOUT, client_context, drive_nonblocking,
-                              server_context, socket_pair)
+from ssl_helpers import (TIMEOUT, client_context, drive_nonblocking,
+                         server_context, socket_pair)
 
 
 def run_in_thread(func, *args):

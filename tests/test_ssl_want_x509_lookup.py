@@ -10,9 +10,9 @@ library and checks that pyossl maps it, and that the handshake resumes.
 import ctypes
 
 from pyossl import SSL
-from pyossl._util import lib
-from test_ssl_support import (client_context, handshake_memory, memory_pair,
-                              pump, server_context)
+from pyossl._runtime.library import lib
+from ssl_helpers import (client_context, handshake_memory, memory_pair,
+                         pump, server_context)
 
 CERT_CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
 

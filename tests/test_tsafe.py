@@ -4,7 +4,7 @@ import threading
 
 from pyossl import SSL, tsafe
 
-from test_ssl_support import client_context, server_context
+from ssl_helpers import client_context, server_context
 
 
 def test_tsafe_connection_forwards_under_a_lock(pki):

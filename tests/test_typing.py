@@ -21,9 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODULES = (pyossl, crypto, SSL, rand)
 #: pyossl's machinery, whose names leak into the public modules through
 #: imports but are not API.
-MACHINERY = ("pyossl._util", "pyossl._runtime", "pyossl._loader",
-             "pyossl._ffi_decls", "pyossl._declare", "pyossl._decls_",
-             "pyossl._binding")
+MACHINERY = ("pyossl._runtime", "pyossl._loader", "pyossl._binding")
 
 
 def _is_api(obj):

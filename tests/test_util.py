@@ -7,9 +7,11 @@ import threading
 
 import pytest
 
-from pyossl import _ffi_decls, _util
+from pyossl._binding import decls_core
 from pyossl._runtime import callbacks as _callbacks
-from pyossl._util import lib
+from pyossl._runtime import convert, ownership, scoped
+from pyossl._runtime.library import lib
+from pyossl._runtime.text import text
 
 
 class Owner(object):
@@ -22,32 +24,32 @@ def _push_error():
 
 def test_own_frees_exactly_once_when_collected():
     obj = Owner()
-    fin = _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    fin = ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
     assert fin.alive and obj._ptr
     del obj
     gc.collect()
     assert not fin.alive
-    _util.drain_frees()
-    assert not _util._deferred
+    ownership.drain_frees()
+    assert not ownership._deferred
 
 
 def test_free_now_is_idempotent():
     obj = Owner()
-    fin = _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
-    _util.free_now(obj)
-    _util.free_now(obj)
+    fin = ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    ownership.free_now(obj)
+    ownership.free_now(obj)
     assert not fin.alive
-    _util.drain_frees()
+    ownership.drain_frees()
 
 
 def test_own_refuses_null():
     with pytest.raises(ValueError):
-        _util.own(Owner(), None, lib.BIO_free)
+        ownership.own(Owner(), None, lib.BIO_free)
 
 
 def test_keep_records_dependencies():
     parent, child = Owner(), Owner()
-    _util.keep(child, parent)
+    ownership.keep(child, parent)
     ref = __import__("weakref").ref(parent)
     del parent
     gc.collect()
@@ -61,27 +63,27 @@ def test_finalizers_are_deferred_under_python_locking():
     if not lib.python_locking:
         pytest.skip("frees are deferred only with 1.0.2 Python locking")
     obj = Owner()
-    _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+    ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
     del obj
     gc.collect()
-    assert len(_util._deferred) >= 1
-    _util.drain_frees()
-    assert not _util._deferred
+    assert len(ownership._deferred) >= 1
+    ownership.drain_frees()
+    assert not ownership._deferred
 
 
 def test_many_handles_from_many_threads():
     def work():
         for _ in range(2000):
             obj = Owner()
-            _util.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+            ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
     threads = [threading.Thread(target=work) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     gc.collect()
-    _util.drain_frees()
-    assert not _util._deferred
+    ownership.drain_frees()
+    assert not ownership._deferred
 
 
 # ----------------------------------------------------------- callbacks --
@@ -89,9 +91,9 @@ def test_many_handles_from_many_threads():
 seen = []
 
 
-@_util.callback(_ffi_decls.ERR_PRINT_CB, fatal=0)
+@_callbacks.callback(decls_core.ERR_PRINT_CB, fatal=0)
 def _print_cb(line, size, arg):
-    target = _util.handles.get(arg)
+    target = _callbacks.handles.get(arg)
     if isinstance(target, BaseException):
         raise target
     target.append(line[:size])
@@ -101,12 +103,12 @@ def _print_cb(line, size, arg):
 def test_callback_runs_and_receives_user_data():
     _push_error()
     lines = []
-    key = _util.handles.new(lines)
+    key = _callbacks.handles.new(lines)
     try:
         lib.ERR_print_errors_cb(_print_cb, key)
     finally:
-        _util.handles.free(key)
-    _util.check_callbacks()
+        _callbacks.handles.free(key)
+    _callbacks.check_callbacks()
     assert lines and all(isinstance(x, bytes) for x in lines)
     assert lib.ERR_peek_error() == 0
 
@@ -115,17 +117,17 @@ def test_callback_exception_is_reraised_after_the_c_call():
     _push_error()
     _push_error()
     boom = KeyError("from the callback")
-    key = _util.handles.new(boom)
+    key = _callbacks.handles.new(boom)
     try:
         lib.ERR_print_errors_cb(_print_cb, key)   # returns normally
     finally:
-        _util.handles.free(key)
-    assert _util.callback_failed()
+        _callbacks.handles.free(key)
+    assert _callbacks.callback_failed()
     with pytest.raises(KeyError) as info:
-        _util.check_callbacks()
+        _callbacks.check_callbacks()
     assert info.value is boom
-    assert not _util.callback_failed()
-    _util.check_callbacks()                       # nothing left
+    assert not _callbacks.callback_failed()
+    _callbacks.check_callbacks()                       # nothing left
     assert lib.ERR_peek_error() == 0              # queue left clean
 
 
@@ -134,36 +136,36 @@ def test_callback_exceptions_are_per_thread():
 
     def other():
         _push_error()
-        key = _util.handles.new(ValueError("other thread"))
+        key = _callbacks.handles.new(ValueError("other thread"))
         lib.ERR_print_errors_cb(_print_cb, key)
-        _util.handles.free(key)
+        _callbacks.handles.free(key)
         try:
-            _util.check_callbacks()
+            _callbacks.check_callbacks()
         except ValueError as exc:
             errors.append(exc)
     t = threading.Thread(target=other)
     t.start()
     t.join()
     assert len(errors) == 1
-    assert not _util.callback_failed()
+    assert not _callbacks.callback_failed()
 
 
 def test_thunks_are_kept_alive():
-    assert _print_cb in _util._thunks
+    assert _print_cb in _callbacks._thunks
 
 
 def test_mem_bio_helpers():
-    with _util.MemBIO() as bio:
+    with scoped.MemBIO() as bio:
         lib.BIO_write(bio.ptr, b"abc", 3)
         assert bio.data() == b"abc"
-    with _util.MemBIO(b"xyz") as bio:
+    with scoped.MemBIO(b"xyz") as bio:
         buf = ctypes.create_string_buffer(3)
         assert lib.BIO_read(bio.ptr, buf, 3) == 3
         assert buf.raw == b"xyz"
     with pytest.raises(TypeError):
-        _util.path_bytes(12)
-    assert _util.path_bytes("a") == b"a"
-    assert _util.text(None) == ""
+        convert.path_arg(12)
+    assert convert.path_arg("a") == b"a"
+    assert text(None) is None
 
 
 def _raise_at_entry_of(marker, exc):
@@ -186,7 +188,7 @@ def test_exception_at_thunk_entry_is_caught_and_reraised():
         pytest.skip("needs sys.unraisablehook (Python 3.8+)")
     lost_args = []
 
-    @_util.callback(_ffi_decls.ERR_PRINT_CB, fatal=0,
+    @_callbacks.callback(decls_core.ERR_PRINT_CB, fatal=0,
                     on_lost=lost_args.append)
     def counting(line, size, arg):
         return 1
@@ -197,14 +199,14 @@ def test_exception_at_thunk_entry_is_caught_and_reraised():
     owner = Poisonable()
     _push_error()
     boom = KeyboardInterrupt("async")
-    _util.ensure_hook()
+    _callbacks.ensure_hook()
     sys.settrace(_raise_at_entry_of(4242, boom))
     try:
         lib.ERR_print_errors_cb(counting, 4242)
     finally:
         sys.settrace(None)
     with pytest.raises(KeyboardInterrupt) as info:
-        _util.check_callbacks(owner)
+        _callbacks.check_callbacks(owner)
     assert info.value is boom
     assert owner._callback_lost is boom         # the owner is poisoned
     assert lost_args and lost_args[0] is not None   # rescue saw the args

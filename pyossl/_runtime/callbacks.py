@@ -4,7 +4,7 @@ after the C call.
 ctypes runs a thunk's Python function and, if an exception escapes it,
 reports the exception through :data:`sys.unraisablehook` and returns
 *whatever is in libffi's return slot* to C: often the previous call's
-result (the notes' boundary-safety.md).  An asynchronous exception (Ctrl-C,
+result.  An asynchronous exception (Ctrl-C,
 a ``signal.alarm`` handler, a task runner's timeout) can escape any Python
 function at its first bytecode, before a ``try`` is entered.  So no thunk
 can rely on its body having run.  The rule, enforced here for every thunk:

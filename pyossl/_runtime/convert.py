@@ -20,7 +20,7 @@ import operator
 import os
 
 __all__ = [
-    "c_integer", "c_int_arg", "c_uint_arg", "c_long_arg", "c_ulong_arg",
+    "int_arg", "buffer_arg", "c_integer", "c_int_arg", "c_uint_arg", "c_long_arg", "c_ulong_arg",
     "c_size_arg", "c_int64_arg", "c_uint64_arg", "c_string_arg",
     "optional_c_string_arg", "path_arg", "writable_buffer", "INT_MAX",
     "INT_MIN", "UINT_MAX", "LONG_MAX", "LONG_MIN", "ULONG_MAX", "SIZE_MAX",
@@ -54,17 +54,34 @@ _RANGES = {
 }
 
 
-def c_integer(value, ctype="int", what="argument"):
+def int_arg(value, what="argument"):
+    """*value*, which must be a Python ``int`` (not ``bool``), of any size.
+
+    For arguments checked in Python before they reach C (a number of bytes,
+    an entropy estimate).
+
+    :raises TypeError: for anything else.
+    """
+    if type(value) is not int and (
+            not isinstance(value, int) or isinstance(value, bool)):
+        raise TypeError("%s must be an integer" % (what,))
+    return value
+
+
+def c_integer(value, ctype="int", what="argument", strict=False):
     """*value* as a Python int that fits the C type named *ctype*.
 
     :param value: an ``int`` (``bool`` and objects with ``__index__`` too,
-        as cffi accepts them).
+        as cffi accepts them, unless *strict*).
     :param ctype: one of ``"int"``, ``"unsigned int"``, ``"long"``,
         ``"unsigned long"``, ``"size_t"``, ``"int64_t"``, ``"uint64_t"``.
     :param what: the argument's name, for the message.
+    :param strict: accept only ``int`` (not ``bool``, not ``__index__``).
     :raises TypeError: *value* is not an integer.
     :raises OverflowError: *value* does not fit.
     """
+    if strict:
+        value = int_arg(value, what)
     if type(value) is not int:
         try:
             value = operator.index(value)
@@ -115,6 +132,25 @@ def c_int64_arg(value, what="argument"):
 def c_uint64_arg(value, what="argument"):
     """:func:`c_integer` for a C ``uint64_t``."""
     return c_integer(value, "uint64_t", what)
+
+
+def buffer_arg(buffer, what="buffer"):
+    """The data argument of a ``load_*`` function as ``bytes``.
+
+    ``str`` is taken as ASCII text (PEM); ``bytes``, ``bytearray`` and
+    ``memoryview`` are copied as they are.
+
+    :raises TypeError: for anything else.
+    :raises UnicodeEncodeError: for text that is not ASCII.
+    """
+    if type(buffer) is bytes:
+        return buffer
+    if isinstance(buffer, str):
+        return buffer.encode("ascii")
+    if isinstance(buffer, (bytes, bytearray, memoryview)):
+        return bytes(buffer)
+    raise TypeError("%s must be a byte string, not %s" % (
+        what, type(buffer).__name__))
 
 
 def c_string_arg(value, what="argument", text=True, encoding="utf-8"):

@@ -23,10 +23,17 @@ import threading
 import weakref
 
 __all__ = ["Owner", "own", "free_now", "detach_and_free", "keep",
-           "drain_frees", "defer_frees", "in_callback"]
+           "drain_frees", "defer_frees", "in_callback", "set_library"]
 
 _deferred = collections.deque()  # type: collections.deque
-_state = {"defer": False}
+_state = {"defer": False, "lib": None}
+
+
+def set_library(lib):
+    """Give this module the bound library (done by
+    :mod:`pyossl._runtime.library` at load), so that :meth:`Owner._own` finds
+    free functions by name without importing it."""
+    _state["lib"] = lib
 
 
 class _Local(threading.local):
@@ -118,19 +125,40 @@ class Owner(object):
     """Base of every class whose instances own (or share) an OpenSSL handle.
 
     Subclasses set ``_handle_attr`` (the attribute that holds the pointer)
-    and ``_handle_free`` (the name of the ``lib`` function that frees it) to
-    get :meth:`_from_owned`.
+    and ``_handle_free`` (the name of the ``lib`` function that frees it);
+    then :meth:`_own` takes a new handle in ``__init__`` and
+    :meth:`_from_owned` wraps one that a C function returned.  A class whose
+    instances only borrow (a view kept alive by its owner, see :func:`keep`)
+    leaves ``_handle_free`` unset.
     """
 
     _handle_attr = "_ptr"
     _handle_free = None  # type: str
 
+    def _own(self, ptr):
+        """Make this object the owner of the handle *ptr*."""
+        return own(self, ptr, getattr(_state["lib"], self._handle_free),
+                   self._handle_attr)
+
     @classmethod
-    def _from_owned(cls, ptr):
-        """Wrap the handle *ptr*, whose reference the caller hands over."""
-        from .. import _util
+    def _from_owned(cls, ptr, **state):
+        """Wrap the handle *ptr*, whose reference the caller hands over.
+
+        :param state: attributes to set on the new object.
+        """
         obj = cls.__new__(cls)
-        own(obj, ptr, getattr(_util.lib, cls._handle_free), cls._handle_attr)
+        obj.__dict__.update(state)
+        obj._own(ptr)
+        return obj
+
+    @classmethod
+    def _borrowed(cls, ptr, owner, **state):
+        """A view of the handle *ptr*, which *owner* keeps alive (never
+        freed by the view)."""
+        obj = cls.__new__(cls)
+        obj.__dict__.update(state)
+        object.__setattr__(obj, cls._handle_attr, ptr)
+        keep(obj, owner)
         return obj
 
     def __copy__(self):

@@ -28,7 +28,6 @@ import contextlib
 import threading
 from typing import Any, Dict, List
 
-from .._declare import G3
 from .callbacks import callback, check_callbacks
 
 __all__ = ["lib", "active_providers", "fips_enabled", "legacy_available",
@@ -40,43 +39,24 @@ LEGACY_REFUSED_FIPS = (
 
 _lock = threading.Lock()
 _state: Dict[str, Any] = {"ctx": None, "tried": False, "why_not": None,
-                          "used": False, "bound": None}
+                          "used": False}
 _enumerated: List[str] = []     # provider names collected by the thunk
 
 
 def lib():
-    """The loaded library with this area's declarations bound.
-
-    They are bound by the loader with the rest of the table once
-    :mod:`pyossl._decls_providers` is part of it; until then they are bound
-    here, once, on a view of the same library handles (same records, same
-    binder).
-    """
-    from .. import _loader
-    main = _loader.load()
-    if "X509_get_default_cert_file" in main.bound:
-        return main
-    bound = _state["bound"]
-    if bound is None:
-        from .. import _decls_providers
-        bound = _loader.Lib()
-        for attr in ("_crypto", "_ssl", "generation", "table",
-                     "version_num", "version_string", "ssl_path"):
-            setattr(bound, attr, getattr(main, attr))
-        _loader.bind(bound, _decls_providers.DECLARATIONS)
-        _state["bound"] = bound
-    return bound
-
-
-def _core():
+    """The bound library (loaded on first use; this module loads nothing at
+    import)."""
     from .. import _loader
     return _loader.load()
+
+
+_core = lib
 
 
 # ---------------------------------------------------------- diagnostics --
 
 def _make_collector():
-    from .._decls_providers import PROVIDER_CB
+    from .._binding.decls_providers import PROVIDER_CB
 
     @callback(PROVIDER_CB, 0)
     def collect(provider, cbdata):
@@ -98,7 +78,7 @@ def active_providers():
 
     :return: a list of names (empty before OpenSSL 3).
     """
-    if _core().generation < G3:
+    if not _core().since("3.0"):
         return []
     with _lock:
         if not _collector:
@@ -118,7 +98,7 @@ def fips_enabled():
     """Whether FIPS mode is on (OpenSSL 3: in the default library context's
     default properties; before: ``FIPS_mode()``, 0 where absent)."""
     bound = lib()
-    if _core().generation >= G3:
+    if _core().since("3.0"):
         return bool(bound.EVP_default_properties_is_fips_enabled(None))
     if bound.available("FIPS_mode"):
         return bool(bound.FIPS_mode())
@@ -130,7 +110,7 @@ def fips_enabled():
 def _create_legacy_context():
     """Make the private context; record why not when it cannot be had."""
     core, bound = _core(), lib()
-    if core.generation < G3:
+    if not core.since("3.0"):
         _state["why_not"] = "OpenSSL %s has no providers" % (
             core.version_string,)
         return
@@ -209,7 +189,7 @@ def legacy_scope():
 def legacy_state():
     """A sentence for the diagnostics: where "legacy" is, if anywhere."""
     core = _core()
-    if core.generation < G3:
+    if not core.since("3.0"):
         return "not applicable (OpenSSL %s: no providers)" % (
             core.version_string,)
     if fips_enabled():

@@ -1,19 +1,19 @@
-"""Declarations for the ``ssl`` area (part of the one table in _ffi_decls).
+"""The table's ``ssl`` section: libssl functions, the ctrl-based ``SSL_*``
+macros, the ``SSL_*`` constants (per generation where their values differ)
+and the few libcrypto functions only the SSL layer needs (the verify
+callback's store context, DH parameters).
 
-libssl functions, the ctrl-based ``SSL_*`` macros, the ``SSL_*`` constants
-(per generation where their values differ), the few libcrypto functions the
-SSL layer needs (verify-callback store context, ``X509``/``X509_NAME``
-copies) and the ``RAND_*`` functions behind :mod:`pyossl.rand`.
-
-The callback prototypes used by :mod:`pyossl.SSL` are defined here too, next
-to the functions that take them.
+The callback prototypes of :mod:`pyossl._ssl.callbacks` are defined here
+too, next to the functions that take them.
 """
 
-from ctypes import (CFUNCTYPE, c_char_p, c_double, c_int, c_long,
+from ctypes import (CFUNCTYPE, c_char_p, c_int, c_long,
                     c_size_t, c_uint, c_uint64, c_ulong, c_void_p)
 
-from ._declare import G11, NEW, OLD, PRE3, V3, Const, Fn, Macro
-from ._declare import G102, G3
+from ctypes import byref, create_string_buffer, memmove, string_at
+
+from . import layouts
+from .records import Const, Fn, Macro
 
 # --------------------------------------------------------------- callbacks --
 # int verify_callback(int preverify_ok, X509_STORE_CTX *ctx)
@@ -34,10 +34,9 @@ ADVERTISE_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_void_p)
 KEYLOG_CB = CFUNCTYPE(None, c_void_p, c_char_p)
 
 # ------------------------------------------------------------ ctrl numbers --
-# (identical in 1.0.2, 1.1.x and 3.x; see the notes, section 4a)
+# (identical in 1.0.2, 1.1.x and 3.x)
 SSL_CTRL_EXTRA_CHAIN_CERT = 14
 SSL_CTRL_SET_TMP_DH = 3
-SSL_CTRL_SET_TMP_ECDH = 4
 SSL_CTRL_GET_SESSION_REUSED = 8
 SSL_CTRL_GET_TOTAL_RENEGOTIATIONS = 12
 SSL_CTRL_OPTIONS = 32
@@ -48,13 +47,10 @@ SSL_CTRL_SET_TLSEXT_SERVERNAME_CB = 53
 SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG = 54
 SSL_CTRL_SET_TLSEXT_HOSTNAME = 55
 SSL_CTRL_CLEAR_OPTIONS = 77
-SSL_CTRL_CLEAR_MODE = 78
 SSL_CTRL_SET_GROUPS_LIST = 92
 SSL_CTRL_SET_ECDH_AUTO = 94
 SSL_CTRL_SET_MIN_PROTO_VERSION = 123
 SSL_CTRL_SET_MAX_PROTO_VERSION = 124
-SSL_CTRL_GET_MIN_PROTO_VERSION = 130
-SSL_CTRL_GET_MAX_PROTO_VERSION = 131
 
 
 def _ctrl(fn_name, cmd, fixed_larg=None):
@@ -108,12 +104,72 @@ def _options_102(cmd):
     return factory
 
 
-def _get_options_102(lib):
-    ctrl = lib.SSL_CTX_ctrl
 
-    def SSL_CTX_get_options(ctx):
-        return ctrl(ctx, SSL_CTRL_OPTIONS, 0, None) & 0xFFFFFFFF
-    return SSL_CTX_get_options
+def _noop(lib):
+    """A setting that later versions apply by themselves."""
+    def call(*args):
+        return 1
+    return call
+
+
+def _tmp_dh_from_bio_pre3(lib):
+    read, set_dh, free = (lib.PEM_read_bio_DHparams, lib.SSL_CTX_set_tmp_dh,
+                          lib.DH_free)
+
+    def SSL_CTX_set_tmp_dh_from_bio(ctx, bio):
+        """Read PEM DH parameters from *bio* into *ctx*: 1 on success."""
+        dh = read(bio, None, None, None)
+        if not dh:
+            return 0
+        try:
+            return int(set_dh(ctx, dh) == 1)
+        finally:
+            free(dh)
+    return SSL_CTX_set_tmp_dh_from_bio
+
+
+def _tmp_dh_from_bio_3(lib):
+    read, set0, free = (lib.PEM_read_bio_Parameters,
+                        lib.SSL_CTX_set0_tmp_dh_pkey, lib.EVP_PKEY_free)
+
+    def SSL_CTX_set_tmp_dh_from_bio(ctx, bio):
+        pkey = read(bio, None)
+        if not pkey:
+            return 0
+        if set0(ctx, pkey) != 1:
+            free(pkey)
+            return 0
+        return 1
+    return SSL_CTX_set_tmp_dh_from_bio
+
+
+def _master_key_102(lib):
+    """``SSL_SESSION_get_master_key`` for 1.0.2, layout-free: the
+    ``Master-Key:`` line of ``SSL_SESSION_print``."""
+    def SSL_SESSION_get_master_key(session, out, outlen):
+        bio = lib.BIO_new(lib.BIO_s_mem())
+        if not bio:
+            return 0
+        try:
+            lib.SSL_SESSION_print(bio, session)
+            data = c_void_p()
+            size = lib.BIO_get_mem_data(bio, byref(data))
+            text = string_at(data.value, size) if size > 0 else b""
+        finally:
+            lib.BIO_free(bio)
+        key = b""
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith(b"Master-Key:"):
+                key = bytes.fromhex(line.split(b":", 1)[1].strip().decode(
+                    "ascii"))
+                break
+        if not outlen:
+            return len(key)
+        size = min(outlen, len(key))
+        memmove(out, create_string_buffer(key, len(key) or 1), size)
+        return size
+    return SSL_SESSION_get_master_key
 
 
 def _session_reused_102(lib):
@@ -126,19 +182,19 @@ def _session_reused_102(lib):
 
 DECLARATIONS = [
     # ---- methods ---------------------------------------------------------
-    Fn("SSLv23_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("SSLv23_server_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("SSLv23_client_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("SSLv2_method", c_void_p, [], lib="ssl", gens=OLD, optional=True),
+    Fn("SSLv23_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("SSLv23_server_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("SSLv23_client_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("SSLv2_method", c_void_p, [], lib="ssl", until="1.1", optional=True),
     Fn("SSLv3_method", c_void_p, [], lib="ssl", optional=True),
     # Deprecated since 1.1.0 and removed in 4.0: pyossl uses TLS_method
     # with a fixed protocol range on 1.1.0+ instead.
-    Fn("TLSv1_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("TLSv1_1_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("TLSv1_2_method", c_void_p, [], lib="ssl", gens=OLD),
-    Fn("TLS_method", c_void_p, [], lib="ssl", gens=NEW),
-    Fn("TLS_server_method", c_void_p, [], lib="ssl", gens=NEW),
-    Fn("TLS_client_method", c_void_p, [], lib="ssl", gens=NEW),
+    Fn("TLSv1_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("TLSv1_1_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("TLSv1_2_method", c_void_p, [], lib="ssl", until="1.1"),
+    Fn("TLS_method", c_void_p, [], lib="ssl", since="1.1"),
+    Fn("TLS_server_method", c_void_p, [], lib="ssl", since="1.1"),
+    Fn("TLS_client_method", c_void_p, [], lib="ssl", since="1.1"),
     # ---- SSL_CTX ---------------------------------------------------------
     Fn("SSL_CTX_new", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_CTX_free", None, [c_void_p], lib="ssl"),
@@ -147,22 +203,17 @@ DECLARATIONS = [
     Fn("SSL_CTX_callback_ctrl", c_long, [c_void_p, c_int, c_void_p],
        lib="ssl"),
     Fn("SSL_CTX_set_options", c_ulong, [c_void_p, c_ulong], lib="ssl",
-       gens=(G11,)),
-    Fn("SSL_CTX_get_options", c_ulong, [c_void_p], lib="ssl", gens=(G11,)),
+       since="1.1", until="3.0"),
     Fn("SSL_CTX_clear_options", c_ulong, [c_void_p, c_ulong], lib="ssl",
-       gens=(G11,)),
+       since="1.1", until="3.0"),
     Fn("SSL_CTX_set_options", c_uint64, [c_void_p, c_uint64], lib="ssl",
-       gens=V3),
-    Fn("SSL_CTX_get_options", c_uint64, [c_void_p], lib="ssl", gens=V3),
+       since="3.0"),
     Fn("SSL_CTX_clear_options", c_uint64, [c_void_p, c_uint64], lib="ssl",
-       gens=V3),
-    Macro("SSL_CTX_set_options", _options_102(SSL_CTRL_OPTIONS), gens=OLD),
-    Macro("SSL_CTX_get_options", _get_options_102, gens=OLD),
+       since="3.0"),
+    Macro("SSL_CTX_set_options", _options_102(SSL_CTRL_OPTIONS), until="1.1"),
     Macro("SSL_CTX_clear_options", _options_102(SSL_CTRL_CLEAR_OPTIONS),
-          gens=OLD),
+          until="1.1"),
     Macro("SSL_CTX_set_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_MODE)),
-    Macro("SSL_CTX_get_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_MODE, 0)),
-    Macro("SSL_CTX_clear_mode", _ctrl("SSL_CTX_ctrl", SSL_CTRL_CLEAR_MODE)),
     Macro("SSL_CTX_set_session_cache_mode",
           _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_SESS_CACHE_MODE)),
     Macro("SSL_CTX_get_session_cache_mode",
@@ -171,20 +222,15 @@ DECLARATIONS = [
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_EXTRA_CHAIN_CERT)),
     Macro("SSL_CTX_set_tmp_dh",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_DH)),
-    Macro("SSL_CTX_set_tmp_ecdh",
-          _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_TMP_ECDH)),
     Macro("SSL_CTX_set1_groups_list",
           _ctrl_parg("SSL_CTX_ctrl", SSL_CTRL_SET_GROUPS_LIST)),
     Macro("SSL_CTX_set_ecdh_auto",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_ECDH_AUTO), gens=OLD),
+          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_ECDH_AUTO), until="1.1"),
+    Macro("SSL_CTX_set_ecdh_auto", _noop, since="1.1"),    # always on
     Macro("SSL_CTX_set_min_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MIN_PROTO_VERSION), gens=NEW),
+          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MIN_PROTO_VERSION), since="1.1"),
     Macro("SSL_CTX_set_max_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MAX_PROTO_VERSION), gens=NEW),
-    Macro("SSL_CTX_get_min_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_GET_MIN_PROTO_VERSION, 0), gens=NEW),
-    Macro("SSL_CTX_get_max_proto_version",
-          _ctrl("SSL_CTX_ctrl", SSL_CTRL_GET_MAX_PROTO_VERSION, 0), gens=NEW),
+          _ctrl("SSL_CTX_ctrl", SSL_CTRL_SET_MAX_PROTO_VERSION), since="1.1"),
     Macro("SSL_CTX_set_tlsext_servername_callback",
           _callback_ctrl("SSL_CTX_callback_ctrl",
                          SSL_CTRL_SET_TLSEXT_SERVERNAME_CB)),
@@ -209,7 +255,7 @@ DECLARATIONS = [
     Fn("SSL_CTX_get_verify_depth", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_CTX_set_cipher_list", c_int, [c_void_p, c_char_p], lib="ssl"),
     Fn("SSL_CTX_set_ciphersuites", c_int, [c_void_p, c_char_p], lib="ssl",
-       gens=NEW, optional=True),          # 1.1.1+
+       since="1.1", optional=True),          # 1.1.1+
     Fn("SSL_CTX_set_timeout", c_long, [c_void_p, c_long], lib="ssl"),
     Fn("SSL_CTX_get_timeout", c_long, [c_void_p], lib="ssl"),
     Fn("SSL_CTX_set_default_passwd_cb", None, [c_void_p, c_void_p],
@@ -231,23 +277,18 @@ DECLARATIONS = [
     Fn("SSL_CTX_set_next_proto_select_cb", None,
        [c_void_p, c_void_p, c_void_p], lib="ssl", optional=True),
     Fn("SSL_CTX_set_keylog_callback", None, [c_void_p, c_void_p], lib="ssl",
-       gens=NEW, optional=True),          # 1.1.1+
+       since="1.1", optional=True),          # 1.1.1+
     # ---- SSL -------------------------------------------------------------
     Fn("SSL_new", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_free", None, [c_void_p], lib="ssl"),
     Fn("SSL_ctrl", c_long, [c_void_p, c_int, c_long, c_void_p], lib="ssl"),
     Macro("SSL_set_mode", _ctrl("SSL_ctrl", SSL_CTRL_MODE)),
-    Macro("SSL_get_mode", _ctrl("SSL_ctrl", SSL_CTRL_MODE, 0)),
     Macro("SSL_set_tlsext_host_name",
           _ctrl_parg("SSL_ctrl", SSL_CTRL_SET_TLSEXT_HOSTNAME, 0)),
     Macro("SSL_total_renegotiations",
           _ctrl("SSL_ctrl", SSL_CTRL_GET_TOTAL_RENEGOTIATIONS, 0)),
-    Macro("SSL_set_min_proto_version",
-          _ctrl("SSL_ctrl", SSL_CTRL_SET_MIN_PROTO_VERSION), gens=NEW),
-    Macro("SSL_set_max_proto_version",
-          _ctrl("SSL_ctrl", SSL_CTRL_SET_MAX_PROTO_VERSION), gens=NEW),
-    Fn("SSL_session_reused", c_int, [c_void_p], lib="ssl", gens=NEW),
-    Macro("SSL_session_reused", _session_reused_102, gens=OLD),
+    Fn("SSL_session_reused", c_int, [c_void_p], lib="ssl", since="1.1"),
+    Macro("SSL_session_reused", _session_reused_102, until="1.1"),
     Fn("SSL_set_bio", None, [c_void_p, c_void_p, c_void_p], lib="ssl"),
     Fn("SSL_set_fd", c_int, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_set_connect_state", None, [c_void_p], lib="ssl"),
@@ -264,15 +305,14 @@ DECLARATIONS = [
     Fn("SSL_get_error", c_int, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_want", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_state_string_long", c_char_p, [c_void_p], lib="ssl"),
-    Fn("SSL_state_string", c_char_p, [c_void_p], lib="ssl"),
-    Fn("SSL_state", c_int, [c_void_p], lib="ssl", gens=OLD),
-    Fn("SSL_is_init_finished", c_int, [c_void_p], lib="ssl", gens=NEW),
+    Fn("SSL_state", c_int, [c_void_p], lib="ssl", until="1.1"),
+    Fn("SSL_is_init_finished", c_int, [c_void_p], lib="ssl", since="1.1"),
     Macro("SSL_is_init_finished",
-          lambda lib: lambda ssl: int(lib.SSL_state(ssl) == 0x03), gens=OLD),
+          lambda lib: lambda ssl: int(lib.SSL_state(ssl) == 0x03), until="1.1"),
     Fn("SSL_get_verify_result", c_long, [c_void_p], lib="ssl"),
     Fn("SSL_get_peer_certificate", c_void_p, [c_void_p], lib="ssl",
-       gens=PRE3),
-    Fn("SSL_get_peer_certificate", c_void_p, [c_void_p], lib="ssl", gens=V3,
+       until="3.0"),
+    Fn("SSL_get_peer_certificate", c_void_p, [c_void_p], lib="ssl", since="3.0",
        cnames=("SSL_get1_peer_certificate",)),
     Fn("SSL_get_peer_cert_chain", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_get_certificate", c_void_p, [c_void_p], lib="ssl"),
@@ -285,9 +325,7 @@ DECLARATIONS = [
     Fn("SSL_version", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_set_verify", None, [c_void_p, c_int, c_void_p], lib="ssl"),
     Fn("SSL_get_verify_mode", c_int, [c_void_p], lib="ssl"),
-    Fn("SSL_set_verify_depth", None, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_get_servername", c_char_p, [c_void_p, c_int], lib="ssl"),
-    Fn("SSL_get_SSL_CTX", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_set_SSL_CTX", c_void_p, [c_void_p, c_void_p], lib="ssl"),
     Fn("SSL_get_ex_data_X509_STORE_CTX_idx", c_int, [], lib="ssl"),
     Fn("SSL_get_session", c_void_p, [c_void_p], lib="ssl"),
@@ -296,11 +334,16 @@ DECLARATIONS = [
     Fn("SSL_SESSION_free", None, [c_void_p], lib="ssl"),
     Fn("SSL_SESSION_print", c_int, [c_void_p, c_void_p], lib="ssl"),
     Fn("SSL_SESSION_get_master_key", c_size_t, [c_void_p, c_void_p, c_size_t],
-       lib="ssl", gens=NEW),
+       lib="ssl", since="1.1"),
+    Macro("SSL_SESSION_get_master_key", _master_key_102, until="1.1"),
     Fn("SSL_get_client_random", c_size_t, [c_void_p, c_void_p, c_size_t],
-       lib="ssl", gens=NEW),
+       lib="ssl", since="1.1"),
+    Macro("SSL_get_client_random", layouts.ssl3_random("client_random"),
+          until="1.1"),
     Fn("SSL_get_server_random", c_size_t, [c_void_p, c_void_p, c_size_t],
-       lib="ssl", gens=NEW),
+       lib="ssl", since="1.1"),
+    Macro("SSL_get_server_random", layouts.ssl3_random("server_random"),
+          until="1.1"),
     Fn("SSL_get_finished", c_size_t, [c_void_p, c_void_p, c_size_t],
        lib="ssl"),
     Fn("SSL_get_peer_finished", c_size_t, [c_void_p, c_void_p, c_size_t],
@@ -322,25 +365,18 @@ DECLARATIONS = [
     Fn("X509_STORE_CTX_get_ex_data", c_void_p, [c_void_p, c_int]),
     # (X509_dup/X509_free/X509_NAME_dup/X509_NAME_free: crypto section)
     Fn("PEM_read_bio_DHparams", c_void_p, [c_void_p, c_void_p, c_void_p,
-                                            c_void_p], gens=PRE3),
-    Fn("DH_free", None, [c_void_p], gens=PRE3),
+                                            c_void_p], until="3.0"),
+    Fn("DH_free", None, [c_void_p], until="3.0"),
     Fn("PEM_read_bio_Parameters", c_void_p, [c_void_p, c_void_p]),
     Fn("SSL_CTX_set0_tmp_dh_pkey", c_int, [c_void_p, c_void_p], lib="ssl",
-       gens=V3),
+       since="3.0"),
+    Macro("SSL_CTX_set_tmp_dh_from_bio", _tmp_dh_from_bio_pre3, until="3.0"),
+    Macro("SSL_CTX_set_tmp_dh_from_bio", _tmp_dh_from_bio_3, since="3.0"),
     # errno of the calling thread, for SysCallError (glibc/musl; macOS).
     # libc is a dependency of libcrypto, so the lookup through its handle
     # finds it; where it does not, SysCallError falls back to the socket.
     Fn("errno_location", c_void_p, [], optional=True,
        cnames=("__errno_location", "__error")),
-    # ---- RAND ------------------------------------------------------------
-    Fn("RAND_bytes", c_int, [c_void_p, c_int]),
-    Fn("RAND_add", None, [c_char_p, c_int, c_double]),
-    Fn("RAND_seed", None, [c_char_p, c_int]),
-    Fn("RAND_status", c_int, []),
-    Fn("RAND_load_file", c_int, [c_char_p, c_long]),
-    Fn("RAND_write_file", c_int, [c_char_p]),
-    Fn("RAND_cleanup", None, [], gens=OLD),
-    Fn("RAND_screen", None, [], optional=True),     # Windows only
     # ---- constants ---------------------------------------------------------
     # Result codes of SSL_get_error.
     Const.same("SSL_ERROR_NONE", 0),
@@ -354,39 +390,34 @@ DECLARATIONS = [
        lib="ssl"),
     Const.same("SSL_ERROR_SYSCALL", 5),
     Const.same("SSL_ERROR_ZERO_RETURN", 6),
-    Const.same("SSL_ERROR_WANT_CONNECT", 7),
-    Const.same("SSL_ERROR_WANT_ACCEPT", 8),
     Const.same("SSL_READING", 3),
     Const.same("SSL_WRITING", 2),
     Const.same("ERR_LIB_SSL", 20),
     # 3.0+: peer closed without close_notify (SSL_R_...).
-    Const.same("SSL_R_UNEXPECTED_EOF_WHILE_READING", 294, V3),
+    Const.same("SSL_R_UNEXPECTED_EOF_WHILE_READING", 294, since="3.0"),
     Const.same("SSL_FILETYPE_PEM", 1),
     Const.same("SSL_FILETYPE_ASN1", 2),
     Const.same("SSL_SENT_SHUTDOWN", 1),
     Const.same("SSL_RECEIVED_SHUTDOWN", 2),
     Const.same("TLSEXT_NAMETYPE_host_name", 0),
     Const.same("SSL_TLSEXT_ERR_OK", 0),
-    Const.same("SSL_TLSEXT_ERR_ALERT_WARNING", 1),
     Const.same("SSL_TLSEXT_ERR_ALERT_FATAL", 2),
     Const.same("SSL_TLSEXT_ERR_NOACK", 3),
-    Const.same("OPENSSL_NPN_NEGOTIATED", 1),
-    Const.same("OPENSSL_NPN_NO_OVERLAP", 2),
     Const.same("X509_V_OK", 0),
-    Const.same("SSL_ST_OK", 3, OLD),
+    # what a verify callback's rejection records when OpenSSL had no error
+    Const.same("X509_V_ERR_APPLICATION_VERIFICATION", 50),
     # Protocol versions.
-    Const.same("SSL2_VERSION", 0x0002, OLD),
     Const.same("SSL3_VERSION", 0x0300),
     Const.same("TLS1_VERSION", 0x0301),
     Const.same("TLS1_1_VERSION", 0x0302),
     Const.same("TLS1_2_VERSION", 0x0303),
-    Const.same("TLS1_3_VERSION", 0x0304, NEW),
+    Const.same("TLS1_3_VERSION", 0x0304, since="1.1"),
     # Verify modes.
     Const.same("SSL_VERIFY_NONE", 0),
     Const.same("SSL_VERIFY_PEER", 1),
     Const.same("SSL_VERIFY_FAIL_IF_NO_PEER_CERT", 2),
     Const.same("SSL_VERIFY_CLIENT_ONCE", 4),
-    Const.same("SSL_VERIFY_POST_HANDSHAKE", 8, NEW),
+    Const.same("SSL_VERIFY_POST_HANDSHAKE", 8, since="1.1"),
     # Session cache modes.
     Const.same("SSL_SESS_CACHE_OFF", 0x0000),
     Const.same("SSL_SESS_CACHE_CLIENT", 0x0001),
@@ -396,7 +427,7 @@ DECLARATIONS = [
     Const.same("SSL_SESS_CACHE_NO_INTERNAL_LOOKUP", 0x0100),
     Const.same("SSL_SESS_CACHE_NO_INTERNAL_STORE", 0x0200),
     Const.same("SSL_SESS_CACHE_NO_INTERNAL", 0x0300),
-    Const.same("SSL_SESS_CACHE_UPDATE_TIME", 0x0400, NEW),
+    Const.same("SSL_SESS_CACHE_UPDATE_TIME", 0x0400, since="1.1"),
     # Modes.
     Const.same("SSL_MODE_ENABLE_PARTIAL_WRITE", 0x001),
     Const.same("SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER", 0x002),
@@ -406,14 +437,11 @@ DECLARATIONS = [
     Const.same("SSL_MODE_SEND_CLIENTHELLO_TIME", 0x020),
     Const.same("SSL_MODE_SEND_SERVERHELLO_TIME", 0x040),
     Const.same("SSL_MODE_SEND_FALLBACK_SCSV", 0x080),
-    Const.same("SSL_MODE_ASYNC", 0x100, NEW),
+    Const.same("SSL_MODE_ASYNC", 0x100, since="1.1"),
     # Handshake states and info-callback "where" bits.
     Const.same("SSL_ST_CONNECT", 0x1000),
     Const.same("SSL_ST_ACCEPT", 0x2000),
     Const.same("SSL_ST_MASK", 0x0FFF),
-    Const.same("SSL_ST_INIT", 0x3000, OLD),
-    Const.same("SSL_ST_BEFORE", 0x4000, OLD),
-    Const.same("SSL_ST_RENEGOTIATE", 0x3004, OLD),
     Const.same("SSL_CB_LOOP", 0x01),
     Const.same("SSL_CB_EXIT", 0x02),
     Const.same("SSL_CB_READ", 0x04),
@@ -427,38 +455,38 @@ DECLARATIONS = [
     Const.same("SSL_CB_CONNECT_EXIT", 0x1002),
     Const.same("SSL_CB_HANDSHAKE_START", 0x10),
     Const.same("SSL_CB_HANDSHAKE_DONE", 0x20),
-    # ---- SSL_OP_* : the values moved between generations (notes, §8) -----
+    # ---- SSL_OP_* : the values moved between generations ------------------
     # Obsolete bug workarounds: real bits in 1.0.2, 0 from 1.1.0 on.
-    Const("SSL_OP_MICROSOFT_SESS_ID_BUG", {G102: 0x1, G11: 0, G3: 0}),
-    Const("SSL_OP_NETSCAPE_CHALLENGE_BUG", {G102: 0x2, G11: 0, G3: 0}),
+    Const("SSL_OP_MICROSOFT_SESS_ID_BUG", {"1.0.2": 0x1, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_NETSCAPE_CHALLENGE_BUG", {"1.0.2": 0x2, "1.1": 0, "3.0": 0}),
     Const("SSL_OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG",
-          {G102: 0x8, G11: 0, G3: 0}),
-    Const("SSL_OP_SSLREF2_REUSE_CERT_TYPE_BUG", {G102: 0, G11: 0, G3: 0}),
-    Const("SSL_OP_MICROSOFT_BIG_SSLV3_BUFFER", {G102: 0x20, G11: 0, G3: 0}),
-    Const("SSL_OP_MSIE_SSLV2_RSA_PADDING", {G102: 0, G11: 0, G3: 0}),
-    Const("SSL_OP_SSLEAY_080_CLIENT_DH_BUG", {G102: 0x80, G11: 0, G3: 0}),
-    Const("SSL_OP_TLS_D5_BUG", {G102: 0x100, G11: 0, G3: 0}),
-    Const("SSL_OP_TLS_BLOCK_PADDING_BUG", {G102: 0x200, G11: 0, G3: 0}),
-    Const("SSL_OP_SINGLE_ECDH_USE", {G102: 0x00080000, G11: 0, G3: 0}),
-    Const("SSL_OP_SINGLE_DH_USE", {G102: 0x00100000, G11: 0, G3: 0}),
-    Const("SSL_OP_EPHEMERAL_RSA", {G102: 0, G11: 0, G3: 0}),
-    Const("SSL_OP_NO_SSLv2", {G102: 0x01000000, G11: 0, G3: 0}),
-    Const("SSL_OP_PKCS1_CHECK_1", {G102: 0, G11: 0, G3: 0}),
-    Const("SSL_OP_PKCS1_CHECK_2", {G102: 0, G11: 0, G3: 0}),
-    Const("SSL_OP_NETSCAPE_CA_DN_BUG", {G102: 0x20000000, G11: 0, G3: 0}),
+          {"1.0.2": 0x8, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_SSLREF2_REUSE_CERT_TYPE_BUG", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_MICROSOFT_BIG_SSLV3_BUFFER", {"1.0.2": 0x20, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_MSIE_SSLV2_RSA_PADDING", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_SSLEAY_080_CLIENT_DH_BUG", {"1.0.2": 0x80, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_TLS_D5_BUG", {"1.0.2": 0x100, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_TLS_BLOCK_PADDING_BUG", {"1.0.2": 0x200, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_SINGLE_ECDH_USE", {"1.0.2": 0x00080000, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_SINGLE_DH_USE", {"1.0.2": 0x00100000, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_EPHEMERAL_RSA", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_NO_SSLv2", {"1.0.2": 0x01000000, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_PKCS1_CHECK_1", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_PKCS1_CHECK_2", {"1.0.2": 0, "1.1": 0, "3.0": 0}),
+    Const("SSL_OP_NETSCAPE_CA_DN_BUG", {"1.0.2": 0x20000000, "1.1": 0, "3.0": 0}),
     Const("SSL_OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG",
-          {G102: 0x40000000, G11: 0, G3: 0}),
+          {"1.0.2": 0x40000000, "1.1": 0, "3.0": 0}),
     # Current options.
-    Const.same("SSL_OP_NO_EXTENDED_MASTER_SECRET", 1 << 0, V3),
-    Const.same("SSL_OP_CLEANSE_PLAINTEXT", 1 << 1, V3),
+    Const.same("SSL_OP_NO_EXTENDED_MASTER_SECRET", 1 << 0, since="3.0"),
+    Const.same("SSL_OP_CLEANSE_PLAINTEXT", 1 << 1, since="3.0"),
     Const.same("SSL_OP_LEGACY_SERVER_CONNECT", 0x4),
-    Const.same("SSL_OP_ENABLE_KTLS", 1 << 3, V3),
+    Const.same("SSL_OP_ENABLE_KTLS", 1 << 3, since="3.0"),
     Const.same("SSL_OP_TLSEXT_PADDING", 0x10),
     Const.same("SSL_OP_SAFARI_ECDHE_ECDSA_BUG", 0x40),
-    Const.same("SSL_OP_IGNORE_UNEXPECTED_EOF", 1 << 7, V3),
-    Const.same("SSL_OP_ALLOW_CLIENT_RENEGOTIATION", 1 << 8, V3),
-    Const.same("SSL_OP_DISABLE_TLSEXT_CA_NAMES", 1 << 9, V3),
-    Const.same("SSL_OP_ALLOW_NO_DHE_KEX", 0x400, NEW),
+    Const.same("SSL_OP_IGNORE_UNEXPECTED_EOF", 1 << 7, since="3.0"),
+    Const.same("SSL_OP_ALLOW_CLIENT_RENEGOTIATION", 1 << 8, since="3.0"),
+    Const.same("SSL_OP_DISABLE_TLSEXT_CA_NAMES", 1 << 9, since="3.0"),
+    Const.same("SSL_OP_ALLOW_NO_DHE_KEX", 0x400, since="1.1"),
     Const.same("SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS", 0x800),
     Const.same("SSL_OP_NO_QUERY_MTU", 0x1000),
     Const.same("SSL_OP_COOKIE_EXCHANGE", 0x2000),
@@ -467,21 +495,21 @@ DECLARATIONS = [
     Const.same("SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION", 0x10000),
     Const.same("SSL_OP_NO_COMPRESSION", 0x20000),
     Const.same("SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION", 0x40000),
-    Const.same("SSL_OP_NO_ENCRYPT_THEN_MAC", 0x80000, NEW),
-    Const.same("SSL_OP_ENABLE_MIDDLEBOX_COMPAT", 0x100000, NEW),
-    Const.same("SSL_OP_PRIORITIZE_CHACHA", 0x200000, NEW),
+    Const.same("SSL_OP_NO_ENCRYPT_THEN_MAC", 0x80000, since="1.1"),
+    Const.same("SSL_OP_ENABLE_MIDDLEBOX_COMPAT", 0x100000, since="1.1"),
+    Const.same("SSL_OP_PRIORITIZE_CHACHA", 0x200000, since="1.1"),
     Const.same("SSL_OP_CIPHER_SERVER_PREFERENCE", 0x400000),
     Const.same("SSL_OP_TLS_ROLLBACK_BUG", 0x800000),
-    Const.same("SSL_OP_NO_ANTI_REPLAY", 0x1000000, NEW),
+    Const.same("SSL_OP_NO_ANTI_REPLAY", 0x1000000, since="1.1"),
     Const.same("SSL_OP_NO_SSLv3", 0x2000000),
     Const.same("SSL_OP_NO_TLSv1", 0x4000000),
     Const.same("SSL_OP_NO_TLSv1_2", 0x8000000),
     Const.same("SSL_OP_NO_TLSv1_1", 0x10000000),
-    Const.same("SSL_OP_NO_TLSv1_3", 0x20000000, NEW),
+    Const.same("SSL_OP_NO_TLSv1_3", 0x20000000, since="1.1"),
     Const.same("SSL_OP_NO_DTLSv1", 0x4000000),
     Const.same("SSL_OP_NO_DTLSv1_2", 0x8000000),
-    Const.same("SSL_OP_NO_RENEGOTIATION", 0x40000000, NEW),
+    Const.same("SSL_OP_NO_RENEGOTIATION", 0x40000000, since="1.1"),
     Const.same("SSL_OP_CRYPTOPRO_TLSEXT_BUG", 0x80000000),
-    Const("SSL_OP_ALL", {G102: 0x80000BFF, G11: 0x80000854,
-                         G3: 0x80000850}),
+    Const("SSL_OP_ALL", {"1.0.2": 0x80000BFF, "1.1": 0x80000854,
+                         "3.0": 0x80000850}),
 ]

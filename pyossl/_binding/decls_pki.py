@@ -1,121 +1,22 @@
-"""Declarations for the ``pki`` area (crypto part 2: store, CRL, PKCS7, PKCS12, SPKI) (part of the one table in _ffi_decls).
+"""The table's section for trust stores and verification, CRLs, PKCS#7,
+PKCS#12 and Netscape SPKI.
 
-Add records here: Fn(name, restype, argtypes, lib=..., gens=..., cnames=...,
-optional=...), Macro(name, factory, gens) and Const(name, {gen: value}).
-
-Struct access
-    A few accessors are macros over public struct fields: on 1.0.2 the CRL
-    issuer and revoked list and the revoked entry's serial and date (1.1.0
-    exports functions for all of them), and ``PKCS7_type_is_*`` in every
-    version.  The layouts are mirrored below by pointer-prefix ctypes
-    structures (leading fields only; every field a pointer or an integer
-    spelled with its C type), and :data:`OFFSETS` records the byte offsets
-    probed on LP64 Linux.  The 1.0.2 readers refuse to run on any other data
-    model; ``tests/test_pki_*`` checks that the structures give the probed
-    offsets.
+The 1.0.2 CRL/revocation accessors and ``PKCS7_type_is_*`` (macros over
+struct fields in every version) read the layouts of
+:mod:`pyossl._binding.layouts`, verified at load.
 """
 
-import ctypes
-from ctypes import (POINTER, Structure, c_char_p, c_int, c_int64, c_long,  # noqa: F401
-                    c_size_t, c_ulong, c_void_p)
+from ctypes import (POINTER, c_char_p, c_int, c_int64, c_long, c_ulong,
+                    c_void_p)
 
-from ._declare import ALL, G102, G11, G3, NEW, OLD, PRE3, V3, Const, Fn, Macro  # noqa: F401
-
-
-# --- struct layouts ---------------------------------------------------------
-
-class PKCS7Head(Structure):
-    """``struct pkcs7_st`` (every version; not opaque even in 3.x)."""
-    _fields_ = [("asn1", c_void_p), ("length", c_long), ("state", c_int),
-                ("detached", c_int), ("type", c_void_p)]
+from . import layouts
+from .records import Const, Fn, Macro
 
 
-class X509CRL102(Structure):
-    """1.0.2 ``struct X509_crl_st`` (leading fields)."""
-    _fields_ = [("crl", c_void_p), ("sig_alg", c_void_p),
-                ("signature", c_void_p)]
-
-
-class X509CRLInfo102(Structure):
-    """1.0.2 ``X509_CRL_INFO`` (leading fields)."""
-    _fields_ = [("version", c_void_p), ("sig_alg", c_void_p),
-                ("issuer", c_void_p), ("lastUpdate", c_void_p),
-                ("nextUpdate", c_void_p), ("revoked", c_void_p)]
-
-
-class X509Revoked102(Structure):
-    """1.0.2 ``struct x509_revoked_st`` (leading fields)."""
-    _fields_ = [("serialNumber", c_void_p), ("revocationDate", c_void_p)]
-
-
-# (struct, field) -> byte offset on LP64 (pointer 8 bytes, long 8 bytes).
-OFFSETS = {
-    ("PKCS7", "type"): 24,
-    ("X509_CRL", "crl"): 0,
-    ("X509_CRL_INFO", "issuer"): 16,
-    ("X509_CRL_INFO", "revoked"): 40,
-    ("X509_REVOKED", "serialNumber"): 0,
-    ("X509_REVOKED", "revocationDate"): 8,
-}
-
-LP64 = ctypes.sizeof(c_void_p) == 8 and ctypes.sizeof(c_long) == 8
-
-
-def _field(offset):
-    """Read the pointer stored *offset* bytes into the struct at *ptr*."""
-    def read(ptr):
-        if not ptr:
-            return None
-        return c_void_p.from_address(ptr + offset).value
-    return read
-
-
-def _lp64_reader(struct_name, field):
-    offset = OFFSETS[(struct_name, field)]
-
-    def factory(lib):
-        if not LP64:
-            def unsupported(ptr):
-                raise NotImplementedError(
-                    "reading %s.%s of OpenSSL 1.0.2 needs an LP64 platform"
-                    % (struct_name, field))
-            return unsupported
-        return _field(offset)
-    return factory
-
-
-def _crl_info_reader(field):
-    crl_off = OFFSETS[("X509_CRL", "crl")]
-    off = OFFSETS[("X509_CRL_INFO", field)]
-
-    def factory(lib):
-        if not LP64:
-            return _lp64_reader("X509_CRL_INFO", field)(lib)
-        info = _field(crl_off)
-        value = _field(off)
-
-        def read(crl):
-            return value(info(crl))
-        return read
-    return factory
-
-
-def _pkcs7_type_nid(lib):
-    obj2nid = lib.OBJ_obj2nid
-    offset = PKCS7Head.type.offset
-
-    def PKCS7_type_nid(p7):
-        """``OBJ_obj2nid(p7->type)``: what the ``PKCS7_type_is_*`` macros do."""
-        obj = c_void_p.from_address(p7 + offset).value
-        if not obj:
-            return 0            # NID_undef
-        return obj2nid(obj)
-    return PKCS7_type_nid
-
-
-def _pkcs7_type_is(nid):
+def _pkcs7_type_is(nid_name):
     def factory(lib):
         get = lib.PKCS7_type_nid
+        nid = getattr(lib, nid_name)
 
         def test(p7):
             return get(p7) == nid
@@ -149,18 +50,20 @@ DECLARATIONS = [
     # X509_CRL --------------------------------------------------------------
     Fn("X509_CRL_new", c_void_p, []),
     Fn("X509_CRL_free", None, [c_void_p]),
-    Fn("X509_CRL_get_issuer", c_void_p, [c_void_p], gens=NEW),
-    Macro("X509_CRL_get_issuer", _crl_info_reader("issuer"), gens=OLD),
-    Fn("X509_CRL_get_REVOKED", c_void_p, [c_void_p], gens=NEW),
-    Macro("X509_CRL_get_REVOKED", _crl_info_reader("revoked"), gens=OLD),
+    Fn("X509_CRL_get_issuer", c_void_p, [c_void_p], since="1.1"),
+    Macro("X509_CRL_get_issuer", layouts.crl_info_field("issuer"),
+          until="1.1"),
+    Fn("X509_CRL_get_REVOKED", c_void_p, [c_void_p], since="1.1"),
+    Macro("X509_CRL_get_REVOKED", layouts.crl_info_field("revoked"),
+          until="1.1"),
     Fn("X509_CRL_set_issuer_name", c_int, [c_void_p, c_void_p]),
     Fn("X509_CRL_set_version", c_int, [c_void_p, c_long]),
     # both copy the time they are given
-    Fn("X509_CRL_set1_lastUpdate", c_int, [c_void_p, c_void_p], gens=NEW),
-    Fn("X509_CRL_set1_lastUpdate", c_int, [c_void_p, c_void_p], gens=OLD,
+    Fn("X509_CRL_set1_lastUpdate", c_int, [c_void_p, c_void_p], since="1.1"),
+    Fn("X509_CRL_set1_lastUpdate", c_int, [c_void_p, c_void_p], until="1.1",
        cnames=("X509_CRL_set_lastUpdate",)),
-    Fn("X509_CRL_set1_nextUpdate", c_int, [c_void_p, c_void_p], gens=NEW),
-    Fn("X509_CRL_set1_nextUpdate", c_int, [c_void_p, c_void_p], gens=OLD,
+    Fn("X509_CRL_set1_nextUpdate", c_int, [c_void_p, c_void_p], since="1.1"),
+    Fn("X509_CRL_set1_nextUpdate", c_int, [c_void_p, c_void_p], until="1.1",
        cnames=("X509_CRL_set_nextUpdate",)),
     Fn("X509_CRL_sort", c_int, [c_void_p]),
     Fn("X509_CRL_sign", c_int, [c_void_p, c_void_p, c_void_p]),
@@ -177,12 +80,12 @@ DECLARATIONS = [
     Fn("X509_REVOKED_dup", c_void_p, [c_void_p]),
     Fn("X509_REVOKED_set_serialNumber", c_int, [c_void_p, c_void_p]),
     Fn("X509_REVOKED_set_revocationDate", c_int, [c_void_p, c_void_p]),
-    Fn("X509_REVOKED_get0_serialNumber", c_void_p, [c_void_p], gens=NEW),
+    Fn("X509_REVOKED_get0_serialNumber", c_void_p, [c_void_p], since="1.1"),
     Macro("X509_REVOKED_get0_serialNumber",
-          _lp64_reader("X509_REVOKED", "serialNumber"), gens=OLD),
-    Fn("X509_REVOKED_get0_revocationDate", c_void_p, [c_void_p], gens=NEW),
+          layouts.revoked_field("serialNumber"), until="1.1"),
+    Fn("X509_REVOKED_get0_revocationDate", c_void_p, [c_void_p], since="1.1"),
     Macro("X509_REVOKED_get0_revocationDate",
-          _lp64_reader("X509_REVOKED", "revocationDate"), gens=OLD),
+          layouts.revoked_field("revocationDate"), until="1.1"),
     Fn("X509_REVOKED_get_ext_count", c_int, [c_void_p]),
     Fn("X509_REVOKED_get_ext", c_void_p, [c_void_p, c_int]),
     Fn("X509_REVOKED_delete_ext", c_void_p, [c_void_p, c_int]),
@@ -197,11 +100,11 @@ DECLARATIONS = [
     Fn("PEM_read_bio_PKCS7", c_void_p, [c_void_p, c_void_p, c_void_p,
                                         c_void_p]),
     Fn("d2i_PKCS7_bio", c_void_p, [c_void_p, c_void_p]),
-    Macro("PKCS7_type_nid", _pkcs7_type_nid),
-    Macro("PKCS7_type_is_signed", _pkcs7_type_is(22)),
-    Macro("PKCS7_type_is_enveloped", _pkcs7_type_is(23)),
-    Macro("PKCS7_type_is_signedAndEnveloped", _pkcs7_type_is(24)),
-    Macro("PKCS7_type_is_data", _pkcs7_type_is(21)),
+    Macro("PKCS7_type_nid", layouts.pkcs7_type_nid),
+    Macro("PKCS7_type_is_signed", _pkcs7_type_is("NID_pkcs7_signed")),
+    Macro("PKCS7_type_is_enveloped", _pkcs7_type_is("NID_pkcs7_enveloped")),
+    Macro("PKCS7_type_is_signedAndEnveloped", _pkcs7_type_is("NID_pkcs7_signedAndEnveloped")),
+    Macro("PKCS7_type_is_data", _pkcs7_type_is("NID_pkcs7_data")),
     # PKCS12 ----------------------------------------------------------------
     Fn("d2i_PKCS12_bio", c_void_p, [c_void_p, c_void_p]),
     Fn("i2d_PKCS12_bio", c_int, [c_void_p, c_void_p]),
@@ -231,7 +134,7 @@ DECLARATIONS = [
     Const.same("NID_pbe_WithSHA1And3_Key_TripleDES_CBC", 146),
     # 3.x: (ERR_R_UNSUPPORTED | ERR_RFLAG_COMMON), the reason an algorithm
     # that lives in a provider which is not loaded fails with
-    Const.same("ERR_R_UNSUPPORTED", 268 | (0x2 << 18), V3),
+    Const.same("ERR_R_UNSUPPORTED", 268 | (0x2 << 18), since="3.0"),
     Const.same("X509_V_FLAG_CRL_CHECK", 0x4),
     Const.same("X509_V_FLAG_CRL_CHECK_ALL", 0x8),
     Const.same("X509_V_FLAG_IGNORE_CRITICAL", 0x10),
@@ -244,11 +147,11 @@ DECLARATIONS = [
     Const.same("X509_V_FLAG_NOTIFY_POLICY", 0x800),
     Const.same("X509_V_FLAG_CHECK_SS_SIGNATURE", 0x4000),
     # 1.1.0 removed the issuer-check callback and made the flag 0
-    Const("X509_V_FLAG_CB_ISSUER_CHECK", {G102: 0x1, G11: 0x0, G3: 0x0}),
+    Const("X509_V_FLAG_CB_ISSUER_CHECK", {"1.0.2": 0x1, "1.1": 0x0, "3.0": 0x0}),
     # before 1.1.0i, adding a certificate already in a store failed with
     # this (ERR_LIB_X509, X509_R_CERT_ALREADY_IN_HASH_TABLE)
-    Const.same("ERR_LIB_X509", 11, PRE3),
-    Const.same("X509_R_CERT_ALREADY_IN_HASH_TABLE", 101, PRE3),
+    Const.same("ERR_LIB_X509", 11),
+    Const.same("X509_R_CERT_ALREADY_IN_HASH_TABLE", 101, until="3.0"),
 ]
 
 # General libcrypto symbols this area is the only one to use.  Everything

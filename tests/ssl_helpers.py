@@ -1,6 +1,7 @@
-"""Helpers shared by the test_ssl_* modules (and a check of the helpers).
+"""Helpers shared by the test_ssl_* modules (not a test module: its checks
+live in test_ssl_memory.py).
 
-Imported as ``from test_ssl_support import ...`` (pytest puts ``tests/`` on
+Imported as ``from ssl_helpers import ...`` (pytest puts ``tests/`` on
 ``sys.path``).
 """
 
@@ -129,9 +130,3 @@ def drive_nonblocking(ops, deadline=TIMEOUT):
         if pending:
             select.select(readers, writers, [], 0.5)
     return results
-
-
-def test_helpers_move_bytes(pki):
-    server, client = memory_pair(server_context(pki), client_context(pki))
-    handshake_memory(server, client)
-    assert transfer_memory(client, server, b"ping") == b"ping"

@@ -1,0 +1,311 @@
+"""Distinguished names: :class:`X509Name`."""
+
+import operator
+from ctypes import byref, c_void_p, create_string_buffer, string_at
+from typing import TYPE_CHECKING, List, Optional, Tuple, Union
+
+from .._runtime.library import lib
+from .._runtime.ownership import Owner
+from .._runtime.text import text
+from .common import asn1_string_bytes, clear, openssl_assert, raise_error
+
+_NID_undef = lib.NID_undef
+_MBSTRING_UTF8 = lib.MBSTRING_UTF8
+# Attribute access on names is the hot path of this module: its functions
+# are bound once here, and attribute names resolved to NIDs are cached.
+_OBJ_txt2nid = lib.OBJ_txt2nid
+_X509_NAME_get_index_by_NID = lib.X509_NAME_get_index_by_NID
+_X509_NAME_get_entry = lib.X509_NAME_get_entry
+_X509_NAME_ENTRY_get_data = lib.X509_NAME_ENTRY_get_data
+_ASN1_STRING_to_UTF8 = lib.ASN1_STRING_to_UTF8
+_OPENSSL_free = lib.OPENSSL_free
+_nids: dict = {}
+
+
+def _attribute_nid(name):
+    """The NID for a name attribute (``"CN"``, ``"commonName"``), or 0."""
+    nid = _nids.get(name)
+    if nid is None:
+        nid = _OBJ_txt2nid(name.encode("ascii", "replace"))
+        if nid == _NID_undef:
+            # OBJ_txt2nid may leave errors behind when it fails.
+            clear()
+            return nid
+        _nids[name] = nid
+    return nid
+
+
+def _name_comparison(op):
+    """A rich comparison of two names by ``X509_NAME_cmp``."""
+    def compare(self, other):
+        if not isinstance(other, X509Name):
+            return NotImplemented
+        return op(lib.X509_NAME_cmp(self._name, other._name), 0)
+    compare.__name__ = "__%s__" % op.__name__
+    return compare
+
+
+class X509Name(Owner):
+    """An X.509 Distinguished Name.
+
+    :ivar countryName: The country of the entity.
+    :ivar C: Alias for ``countryName``.
+
+    :ivar stateOrProvinceName: The state or province of the entity.
+    :ivar ST: Alias for ``stateOrProvinceName``.
+
+    :ivar localityName: The locality of the entity.
+    :ivar L: Alias for ``localityName``.
+
+    :ivar organizationName: The organization name of the entity.
+    :ivar O: Alias for ``organizationName``.
+
+    :ivar organizationalUnitName: The organizational unit of the entity.
+    :ivar OU: Alias for ``organizationalUnitName``.
+
+    :ivar commonName: The common name of the entity.
+    :ivar CN: Alias for ``commonName``.
+
+    :ivar emailAddress: The e-mail address of the entity.
+
+    Any other name OpenSSL knows (short or long) works as well.  Reading an
+    absent field gives ``None``.
+    """
+
+    _handle_attr = "_ptr"
+    _handle_free = "X509_NAME_free"
+    _getter = None
+    _ptr = None
+    _owner = None
+
+    if TYPE_CHECKING:                                # pragma: no cover
+        # For type checkers only (no class attributes at run time, so
+        # __getattr__/__setattr__ still serve them): the documented fields
+        # read as text or None and are set from str or bytes.
+        @property
+        def countryName(self) -> Optional[str]: ...
+
+        @countryName.setter
+        def countryName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def C(self) -> Optional[str]: ...
+
+        @C.setter
+        def C(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def stateOrProvinceName(self) -> Optional[str]: ...
+
+        @stateOrProvinceName.setter
+        def stateOrProvinceName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def ST(self) -> Optional[str]: ...
+
+        @ST.setter
+        def ST(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def localityName(self) -> Optional[str]: ...
+
+        @localityName.setter
+        def localityName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def L(self) -> Optional[str]: ...
+
+        @L.setter
+        def L(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def organizationName(self) -> Optional[str]: ...
+
+        @organizationName.setter
+        def organizationName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def O(self) -> Optional[str]: ...
+
+        @O.setter
+        def O(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def organizationalUnitName(self) -> Optional[str]: ...
+
+        @organizationalUnitName.setter
+        def organizationalUnitName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def OU(self) -> Optional[str]: ...
+
+        @OU.setter
+        def OU(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def commonName(self) -> Optional[str]: ...
+
+        @commonName.setter
+        def commonName(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def CN(self) -> Optional[str]: ...
+
+        @CN.setter
+        def CN(self, value: Union[str, bytes]) -> None: ...
+
+        @property
+        def emailAddress(self) -> Optional[str]: ...
+
+        @emailAddress.setter
+        def emailAddress(self, value: Union[str, bytes]) -> None: ...
+
+    def __init__(self, name: "X509Name") -> None:
+        """Create a new X509Name, copying the given X509Name instance.
+
+        :param name: The name to copy.
+        :type name: :py:class:`X509Name`
+        """
+        if not isinstance(name, X509Name):
+            raise TypeError("name must be an X509Name")
+        copy = lib.X509_NAME_dup(name._name)
+        openssl_assert(copy)
+        self._own(copy)
+
+    @property
+    def _name(self):
+        """The ``X509_NAME*`` (looked up afresh for live views)."""
+        getter = self._getter
+        if getter is None:
+            return self._ptr
+        return getter()
+
+    @_name.setter
+    def _name(self, ptr):
+        object.__setattr__(self, "_getter", None)
+        object.__setattr__(self, "_ptr", ptr)
+
+    @classmethod
+    def _from_copy(cls, ptr):
+        """A new name owning a copy of the borrowed ``X509_NAME*`` *ptr*."""
+        copy = lib.X509_NAME_dup(ptr)
+        openssl_assert(copy)
+        return cls._from_owned(copy)
+
+    @classmethod
+    def _live_view(cls, owner, getter):
+        """A view whose pointer is ``getter()`` each time it is used."""
+        name = cls.__new__(cls)
+        object.__setattr__(name, "_owner", owner)
+        object.__setattr__(name, "_getter", getter)
+        return name
+
+    def __setattr__(self, name, value):
+        if name.startswith("_"):
+            return object.__setattr__(self, name, value)
+        if type(name) is not str:
+            raise TypeError("attribute name must be string, not '%.200s'" % (
+                type(value).__name__,))
+        nid = _attribute_nid(name)
+        if nid == _NID_undef:
+            raise AttributeError("No such attribute")
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        elif not isinstance(value, bytes):
+            raise TypeError("value must be str or bytes, not %s" % (
+                type(value).__name__,))
+        ptr = self._name
+        # The first old entry of this type is replaced; the new value goes
+        # last (as in pyOpenSSL).  It is added before the old one is removed
+        # so that a value OpenSSL refuses leaves the name unchanged.  The
+        # explicit length keeps values with NUL bytes whole.
+        old = lib.X509_NAME_get_index_by_NID(ptr, nid, -1)
+        if not lib.X509_NAME_add_entry_by_NID(ptr, nid, _MBSTRING_UTF8, value,
+                                              len(value), -1, 0):
+            raise_error()
+        if old >= 0:
+            lib.X509_NAME_ENTRY_free(lib.X509_NAME_delete_entry(ptr, old))
+
+    def __getattr__(self, name):
+        """Find attribute. An X509Name object has the following attributes:
+        countryName (alias C), stateOrProvince (alias ST), locality (alias L),
+        organization (alias O), organizationalUnit (alias OU), commonName
+        (alias CN) and more...
+        """
+        if name.startswith("__"):
+            raise AttributeError(name)
+        nid = _attribute_nid(name)
+        if nid == _NID_undef:
+            raise AttributeError(
+                "%r object has no attribute %r" % (type(self).__name__, name))
+        ptr = self._name
+        index = _X509_NAME_get_index_by_NID(ptr, nid, -1)
+        if index == -1:
+            return None
+        data = _X509_NAME_ENTRY_get_data(_X509_NAME_get_entry(ptr, index))
+        out = c_void_p()
+        length = _ASN1_STRING_to_UTF8(byref(out), data)
+        openssl_assert(length >= 0 and out.value)
+        try:
+            return string_at(out.value or 0, length).decode("utf-8")
+        finally:
+            _OPENSSL_free(out.value)
+
+    __eq__ = _name_comparison(operator.eq)
+    __ne__ = _name_comparison(operator.ne)
+    __lt__ = _name_comparison(operator.lt)
+    __le__ = _name_comparison(operator.le)
+    __gt__ = _name_comparison(operator.gt)
+    __ge__ = _name_comparison(operator.ge)
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable
+
+    def __repr__(self):
+        """String representation of an X509Name"""
+        buf = create_string_buffer(512)
+        result = lib.X509_NAME_oneline(self._name, buf, len(buf))
+        openssl_assert(result)
+        return "<X509Name object '%s'>" % (text(buf.value),)
+
+    def hash(self) -> int:
+        """Return an integer representation of the first 32 bits of the SHA1
+        digest of the name (OpenSSL's ``X509_NAME_hash``).
+
+        :return: The (integer) hash of this name.
+        :rtype: :py:class:`int`
+        """
+        result = lib.X509_NAME_hash(self._name)
+        openssl_assert(result is not None)
+        return result
+
+    def der(self) -> bytes:
+        """Return the DER encoding of this name.
+
+        :return: The DER encoded form of this name.
+        :rtype: :py:class:`bytes`
+        """
+        out = c_void_p()
+        length = lib.i2d_X509_NAME(self._name, byref(out))
+        openssl_assert(length >= 0 and out.value)
+        try:
+            return string_at(out.value or 0, length)
+        finally:
+            lib.OPENSSL_free(out.value)
+
+    def get_components(self) -> List[Tuple[bytes, bytes]]:
+        """Returns the components of this name, as a sequence of 2-tuples.
+
+        :return: The components of this name.
+        :rtype: :py:class:`list` of ``name, value`` tuples.
+        """
+        ptr = self._name
+        result = []
+        for i in range(lib.X509_NAME_entry_count(ptr)):
+            entry = lib.X509_NAME_get_entry(ptr, i)
+            nid = lib.OBJ_obj2nid(lib.X509_NAME_ENTRY_get_object(entry))
+            short = lib.OBJ_nid2sn(nid) or b"UNDEF"
+            value = asn1_string_bytes(lib.X509_NAME_ENTRY_get_data(entry))
+            result.append((short, value))
+        return result
+
+
+X509NameType = X509Name

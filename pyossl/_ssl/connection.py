@@ -1,0 +1,1062 @@
+"""TLS connections: :class:`Connection`, over a socket or memory BIOs."""
+
+import socket as _socket_module
+from ctypes import (addressof, byref, c_char, c_int, c_uint, c_void_p, cast,
+                    create_string_buffer, string_at)
+from errno import EBADF, errorcode
+from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
+
+from .._binding.decls_core import (BIO_FLAGS_IO_SPECIAL, BIO_FLAGS_READ,
+                                   BIO_FLAGS_SHOULD_RETRY, BIO_FLAGS_WRITE)
+from .._crypto.certificates import X509, x509_from_borrowed
+from .._crypto.names import X509Name
+from .._runtime import stacks
+from .._runtime.callbacks import (callback_failed, check_callbacks,
+                                  ensure_hook)
+from .._runtime.convert import INT_MAX
+from .._runtime.convert import writable_buffer as _writable_buffer
+from .._runtime.errors import clear_error_queue, is_reason
+from .._runtime.library import lib as _lib
+from .._runtime.library import requires
+from .._runtime.ownership import Owner
+from .._runtime.text import text, text_to_bytes_and_warn
+from .callbacks import CallbackSlots, connections, encode_protocols
+from .constants import VERIFY_PEER
+from .context import _ALPN_NEEDS, _NPN_NEEDS, Context, _VerifyCallback
+from .exceptions import (Error, SysCallError, WantReadError, WantWriteError,
+                         WantX509LookupError, ZeroReturnError,
+                         raise_error_queue)
+from .session import Session
+
+_Data = Union[bytes, bytearray, memoryview, str]
+_X509_V_OK = _lib.X509_V_OK
+
+# The I/O path uses these module globals: no attribute lookups on ``lib``.
+_SSL_read = _lib.SSL_read
+_SSL_peek = _lib.SSL_peek
+_SSL_write = _lib.SSL_write
+_SSL_do_handshake = _lib.SSL_do_handshake
+_SSL_get_error = _lib.SSL_get_error
+_SSL_pending = _lib.SSL_pending
+_BIO_read = _lib.BIO_read
+_BIO_write = _lib.BIO_write
+_BIO_ctrl_pending = _lib.BIO_ctrl_pending
+_BIO_test_flags = _lib.BIO_test_flags
+_BIO_RETRY_FLAGS = (BIO_FLAGS_READ | BIO_FLAGS_WRITE | BIO_FLAGS_IO_SPECIAL
+                    | BIO_FLAGS_SHOULD_RETRY)
+_ERR_peek_error = _lib.ERR_peek_error
+_callback_failed = callback_failed
+_check_callbacks = check_callbacks
+_ensure_hook = ensure_hook
+_ERR_clear_error = _lib.ERR_clear_error
+_SSL_is_init_finished = _lib.SSL_is_init_finished
+
+_ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
+_ERROR_WANT_WRITE = _lib.SSL_ERROR_WANT_WRITE
+_ERROR_ZERO_RETURN = _lib.SSL_ERROR_ZERO_RETURN
+_ERROR_WANT_X509_LOOKUP = _lib.SSL_ERROR_WANT_X509_LOOKUP
+_ERROR_SYSCALL = _lib.SSL_ERROR_SYSCALL
+_ERROR_SSL = _lib.SSL_ERROR_SSL
+_ERROR_NONE = _lib.SSL_ERROR_NONE
+_MSG_PEEK = getattr(_socket_module, "MSG_PEEK", 2)
+_BIO_CHUNK = 65536
+_READ_CHUNK = 16384     # the largest TLS record plaintext
+
+if _lib.available("errno_location"):
+    _errno_location = _lib.errno_location
+
+    def _last_errno():
+        return c_int.from_address(_errno_location()).value
+else:                                          # pragma: no cover
+    def _last_errno():
+        return 0
+
+
+def _is_unexpected_eof(code):
+    """3.0+: whether the queued error *code* is "unexpected eof"."""
+    return is_reason(code, "ERR_LIB_SSL", "SSL_R_UNEXPECTED_EOF_WHILE_READING")
+
+
+_system_errno = _lib.ERR_SYSTEM_ERRNO     # 3.0+: errno of a system error
+
+
+def _buffer_pointer(buf, what="data"):
+    """``(pointer, length, keepalive)`` for bytes-like *buf* without a copy.
+
+    ``bytes`` are passed as they are; writable buffers through
+    ``c_char.from_buffer``; a read-only memoryview is copied once.
+    :raises TypeError: for anything that is not bytes-like.
+    """
+    if isinstance(buf, bytes):
+        return buf, len(buf), buf
+    if isinstance(buf, str):
+        buf = text_to_bytes_and_warn(what, buf)
+        return buf, len(buf), buf
+    try:
+        view = memoryview(buf)
+    except TypeError:
+        raise TypeError("%s must be a memoryview, buffer or byte string"
+                        % what)
+    size = view.nbytes
+    if size > INT_MAX:
+        raise ValueError("Cannot send more than 2**31-1 bytes at once.")
+    if not size:
+        return None, 0, None
+    if view.readonly or not view.c_contiguous:
+        data = view.tobytes()
+        return data, size, data
+    anchor = c_char.from_buffer(view)
+    return addressof(anchor), size, anchor
+
+
+# ------------------------------------------------------------ Connection --
+
+def _as_fd(obj):
+    fd = obj
+    if not isinstance(fd, int):
+        meth = getattr(obj, "fileno", None)
+        if meth is not None:
+            fd = meth()
+    if not isinstance(fd, int):
+        raise TypeError("argument must be an int, or have a fileno() method.")
+    if fd < 0:
+        raise ValueError(
+            "file descriptor cannot be a negative integer (%i)" % (fd,))
+    return fd
+
+
+def _key_material(func, obj):
+    """What the 1.1.0-style reader *func* (``size_t f(obj, out, outlen)``;
+    table macros on 1.0.2) gives for *obj*, or ``None``."""
+    size = func(obj, None, 0)
+    if not size:
+        return None
+    buf = create_string_buffer(size)
+    func(obj, buf, size)
+    return buf.raw
+
+
+
+
+class Connection(CallbackSlots, Owner):
+    """A TLS connection over a socket or over a pair of memory BIOs.
+
+    :param context: The :class:`Context` to use.
+    :param socket: The transport: a socket (anything with a ``fileno()``
+        method), or ``None`` for a memory-BIO connection driven with
+        :meth:`bio_read`/:meth:`bio_write`.
+    :raises TypeError: if *context* is not a :class:`Context`.
+    """
+
+    _ssl: int
+    _handle_attr = "_ssl"
+    _handle_free = "SSL_free"
+    _socket: Any = None
+    _into_ssl: Optional[int] = None
+    _from_ssl: Optional[int] = None
+    _rbuf: Optional[Tuple[int, memoryview, Any]] = None
+    _selection_keepalive: Any = None
+    _callback_lost: Optional[BaseException] = None
+    _verify_unchecked = True
+
+    def __init__(self, context: Context, socket: Any = None) -> None:
+        if not isinstance(context, Context):
+            raise TypeError("context must be a Context instance")
+        fd = None if socket is None else _as_fd(socket)
+        ssl = _lib.SSL_new(context._context)
+        if not ssl:
+            raise_error_queue()
+        self._own(ssl)
+        _lib.SSL_set_mode(ssl, _lib.SSL_MODE_AUTO_RETRY)
+        self._context = context
+        # Callbacks registered with the first context stay in force after
+        # set_context (OpenSSL keeps it as the session context).
+        self._initial_context = context
+        self._app_data = None
+        self._callbacks = {"verify": context._callback("verify")}
+        connections[ssl] = self
+        if socket is None:
+            into_ssl = _lib.BIO_new(_lib.BIO_s_mem())
+            from_ssl = _lib.BIO_new(_lib.BIO_s_mem())
+            if not into_ssl or not from_ssl:
+                for bio in (into_ssl, from_ssl):
+                    if bio:
+                        _lib.BIO_free(bio)
+                raise_error_queue()
+            # SSL_free frees both BIOs.
+            _lib.SSL_set_bio(ssl, into_ssl, from_ssl)
+            self._into_ssl = into_ssl
+            self._from_ssl = from_ssl
+        else:
+            self._socket = socket
+            if _lib.SSL_set_fd(ssl, fd) != 1:
+                raise_error_queue()
+
+    def __getattr__(self, name):
+        """Look up unknown attributes on the wrapped socket (as pyOpenSSL
+        does); :data:`AttributeError` on a memory-BIO connection."""
+        sock = self.__dict__.get("_socket")
+        if sock is None or name.startswith("__"):
+            raise AttributeError("'%s' object has no attribute '%s'" % (
+                self.__class__.__name__, name))
+        return getattr(sock, name)
+
+    # -- errors -----------------------------------------------------------
+
+    def _enter(self):
+        """Before a C call that can run the handshake (and so callbacks):
+        refuse a connection a lost callback left in an unknown state, make
+        sure pyossl's unraisable hook sees escaped thunk exceptions, and
+        clear the error queue (``SSL_get_error`` reads it)."""
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        _ensure_hook()
+        _ERR_clear_error()
+
+    def _leave(self, ssl):
+        """After such a call succeeded: re-raise a callback's exception, and
+        once the handshake is complete, check that no certificate failure
+        went through without an explicit accept (fail closed)."""
+        if _callback_failed():
+            _check_callbacks(self)
+        if self._verify_unchecked and _SSL_is_init_finished(ssl):
+            self._verify_unchecked = False
+            self._check_verified(ssl)
+
+    def _refuse_lost(self):
+        raise Error([("pyossl", "Connection",
+                      "a callback of this connection was interrupted (%r) "
+                      "while OpenSSL waited for its result; the connection "
+                      "is in an unknown state and cannot be used"
+                      % (self._callback_lost,))])
+
+    def _check_verified(self, ssl):
+        # The verify thunk clears the store's error only for certificates
+        # the Python callback explicitly accepted; a failure still
+        # recorded here went through without one (a lost callback).
+        if (self._callback("verify") is None
+                or not _lib.SSL_get_verify_mode(ssl) & VERIFY_PEER):
+            return
+        result = _lib.SSL_get_verify_result(ssl)
+        if result != _X509_V_OK:
+            self._callback_lost = self._callback_lost or Error([(
+                "pyossl", "verify", "certificate verify failed: %s"
+                % text(_lib.X509_verify_cert_error_string(result)))])
+            self._refuse_lost()
+
+    def _raise_ssl_error(self, ssl, result):
+        _check_callbacks(self)
+        error = _SSL_get_error(ssl, result)
+        if error == _ERROR_WANT_READ:
+            raise WantReadError()
+        if error == _ERROR_WANT_WRITE:
+            raise WantWriteError()
+        if error == _ERROR_ZERO_RETURN:
+            raise ZeroReturnError()
+        if error == _ERROR_WANT_X509_LOOKUP:
+            raise WantX509LookupError()
+        if error == _ERROR_SYSCALL:
+            errno = _last_errno() if self._socket is not None else 0
+            code = _ERR_peek_error()
+            if code == 0:
+                if result < 0 and errno:
+                    raise SysCallError(errno, errorcode.get(errno))
+                raise SysCallError(-1, "Unexpected EOF")
+            sys_errno = _system_errno(code)
+            if sys_errno is not None:
+                clear_error_queue()
+                raise SysCallError(sys_errno, errorcode.get(sys_errno))
+            raise_error_queue()
+        if error == _ERROR_NONE:
+            return
+        if error == _ERROR_SSL and _is_unexpected_eof(_ERR_peek_error()):
+            clear_error_queue()
+            raise SysCallError(-1, "Unexpected EOF")
+        raise_error_queue()
+
+    def _check_socket(self):
+        # A closed Python socket's descriptor may already belong to another
+        # file: never let OpenSSL read or write it.
+        fileno = getattr(self._socket, "fileno", None)
+        if fileno is not None and fileno() < 0:
+            raise SysCallError(EBADF, errorcode[EBADF])
+
+    # -- context ---------------------------------------------------------
+
+    def get_context(self) -> Context:
+        """Get the :class:`Context` of this connection.
+
+        :return: The context.
+        """
+        return self._context
+
+    def set_context(self, context: Context) -> None:
+        """Switch this connection to another :class:`Context` (e.g. from a
+        server name callback, to present another certificate).
+
+        :param context: The new context.
+        :raises TypeError: if it is not a :class:`Context`.
+        :return: None
+        """
+        if not isinstance(context, Context):
+            raise TypeError("context must be a Context instance")
+        _lib.SSL_set_SSL_CTX(self._ssl, context._context)
+        self._context = context
+
+    # -- verification (per connection) -----------------------------------
+
+    def set_verify(self, mode: int,
+                   callback: Optional[_VerifyCallback] = None) -> None:
+        """Set the verification mode and callback of this connection only
+        (see :meth:`Context.set_verify`).
+
+        :param mode: The ``VERIFY_*`` flags.
+        :param callback: The verify callback, or ``None``.
+        :return: None
+        """
+        if not isinstance(mode, int):
+            raise TypeError("mode must be an integer")
+        fp = self._set_callback("verify", callback, allow_none=True)
+        _lib.SSL_set_verify(self._ssl, mode, fp)
+
+    def get_verify_mode(self) -> int:
+        """Get this connection's verification mode.
+
+        :return: The ``VERIFY_*`` flags.
+        """
+        return _lib.SSL_get_verify_mode(self._ssl)
+
+    # -- server name -----------------------------------------------------
+
+    def get_servername(self) -> Optional[bytes]:
+        """Get the server name the client sent (SNI).
+
+        :return: The name (``bytes``), or ``None``.
+
+        .. versionadded:: 0.13
+        """
+        name = _lib.SSL_get_servername(self._ssl,
+                                       _lib.TLSEXT_NAMETYPE_host_name)
+        return name if name else None
+
+    def set_tlsext_host_name(self, name: bytes) -> None:
+        """Set the server name to send in the client hello (SNI).
+
+        :param bytes name: The host name.
+        :raises TypeError: if *name* is not bytes or contains a NUL byte.
+        :return: None
+
+        .. versionadded:: 0.13
+        """
+        if not isinstance(name, bytes):
+            raise TypeError("name must be a byte string")
+        if b"\0" in name:
+            raise TypeError("name must not contain NUL byte")
+        if _lib.SSL_set_tlsext_host_name(self._ssl, name) != 1:
+            raise_error_queue()
+
+    # -- I/O ----------------------------------------------------------------
+
+    def pending(self) -> int:
+        """Get the number of bytes that can be read at once from the TLS
+        buffer (not the transport).
+
+        :return: The number of bytes.
+        """
+        result = _SSL_pending(self._ssl)
+        if result <= 0 and not _lib.since("1.1") and _ERR_peek_error():
+            # 1.0.2 before the role is set: "called a function you should
+            # not call" is queued; there is simply nothing pending.
+            clear_error_queue()
+            return 0
+        return result
+
+    def send(self, buf: _Data, flags: int = 0) -> int:
+        """Send data.  After a ``Want*`` error, call again with the same
+        data.
+
+        :param buf: ``bytes``, ``bytearray`` or ``memoryview`` (``str`` is
+            encoded as UTF-8 with a :class:`DeprecationWarning`).
+        :param flags: (optional) Ignored, for socket compatibility.
+        :raises ValueError: for more than 2**31-1 bytes.
+        :return: The number of bytes written.
+        """
+        if type(buf) is bytes:
+            ptr = buf
+            size = len(buf)
+        else:
+            if type(buf) is str:
+                buf = text_to_bytes_and_warn("buf", buf)
+            ptr, size, keep = _buffer_pointer(buf, "buf")
+        if size > INT_MAX:
+            raise ValueError("Cannot send more than 2**31-1 bytes at once.")
+        if not size:
+            return 0
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        result = _SSL_write(ssl, ptr, size)
+        if result <= 0:
+            self._raise_ssl_error(ssl, result)
+        self._leave(ssl)
+        return result
+
+    write = send
+
+    def sendall(self, buf: _Data, flags: int = 0) -> int:
+        """Send all of the data, calling :meth:`send` as often as needed.
+
+        :param buf: As for :meth:`send`.
+        :param flags: (optional) Ignored.
+        :return: The number of bytes written.
+        """
+        if type(buf) is str:
+            buf = text_to_bytes_and_warn("buf", buf)
+        ptr, size, keep = _buffer_pointer(buf, "buf")
+        if not size:
+            return 0
+        if not isinstance(ptr, int):
+            ptr = cast(keep if keep is not None else ptr, c_void_p).value
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        sent = 0
+        while sent < size:
+            chunk = size - sent
+            if chunk > INT_MAX:
+                chunk = INT_MAX
+            self._enter()
+            result = _SSL_write(ssl, ptr + sent, chunk)
+            if result <= 0:
+                self._raise_ssl_error(ssl, result)
+            self._leave(ssl)
+            sent += result
+        return sent
+
+    def _read_buffer(self):
+        buf = bytearray(_READ_CHUNK)
+        anchor = c_char.from_buffer(buf)
+        self._rbuf = (addressof(anchor), memoryview(buf), anchor)
+        return self._rbuf
+
+    def recv(self, bufsiz: int, flags: Optional[int] = None) -> bytes:
+        """Receive data.
+
+        :param bufsiz: The most bytes to return (a call returns at most one
+            TLS record, 16384 bytes).
+        :param flags: (optional) Only ``MSG_PEEK`` is honoured.
+        :return: The data (``bytes``).
+        """
+        if not isinstance(bufsiz, int):
+            raise TypeError("bufsiz must be an integer")
+        if bufsiz <= 0:
+            if bufsiz < 0:
+                raise ValueError("bufsiz must not be negative")
+            return b""
+        rbuf = self._rbuf or self._read_buffer()
+        if bufsiz > _READ_CHUNK:
+            bufsiz = _READ_CHUNK
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        if flags is not None and flags & _MSG_PEEK:
+            result = _SSL_peek(ssl, rbuf[0], bufsiz)
+        else:
+            result = _SSL_read(ssl, rbuf[0], bufsiz)
+        if result <= 0:
+            self._raise_ssl_error(ssl, result)
+        self._leave(ssl)
+        return rbuf[1][:result].tobytes()
+
+    read = recv
+
+    def recv_into(self, buffer: Any, nbytes: Optional[int] = None,
+                  flags: Optional[int] = None) -> int:
+        """Receive data straight into *buffer* (no intermediate copy).
+
+        :param buffer: A writable buffer (``bytearray``, ``memoryview``,
+            ``array``...).
+        :param nbytes: (optional) The most bytes to read; defaults to (and
+            is limited by) the size of *buffer*.
+        :param flags: (optional) Only ``MSG_PEEK`` is honoured.
+        :return: The number of bytes read into *buffer*.
+        """
+        array, size = _writable_buffer(buffer, "buffer")
+        if nbytes is None:
+            nbytes = size
+        elif not isinstance(nbytes, int):
+            raise TypeError("nbytes must be an integer")
+        elif nbytes < 0:
+            raise ValueError("nbytes must not be negative")
+        else:
+            nbytes = min(nbytes, size)
+        if nbytes > INT_MAX:
+            nbytes = INT_MAX
+        if nbytes <= 0:
+            return 0
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        if flags is not None and flags & _MSG_PEEK:
+            result = _SSL_peek(ssl, array, nbytes)
+        else:
+            result = _SSL_read(ssl, array, nbytes)
+        del array
+        if result <= 0:
+            self._raise_ssl_error(ssl, result)
+        self._leave(ssl)
+        return result
+
+    # -- memory BIOs -----------------------------------------------------
+
+    def _handle_bio_errors(self, bio, result):
+        flags = _BIO_test_flags(bio, _BIO_RETRY_FLAGS)
+        if flags & BIO_FLAGS_SHOULD_RETRY:
+            if flags & BIO_FLAGS_READ:
+                raise WantReadError()
+            if flags & BIO_FLAGS_WRITE:
+                raise WantWriteError()
+            if flags & BIO_FLAGS_IO_SPECIAL:
+                raise ValueError("BIO_should_io_special")
+            raise ValueError("unknown bio failure")
+        raise_error_queue()
+
+    def bio_read(self, bufsiz: int) -> bytes:
+        """Read bytes that OpenSSL wrote to the outgoing memory BIO (to be
+        sent to the peer).
+
+        :param bufsiz: The most bytes to return.
+        :raises TypeError: on a socket connection.
+        :raises WantReadError: if there is nothing to read.
+        :return: The data (``bytes``).
+        """
+        bio = self._from_ssl
+        if bio is None:
+            raise TypeError("Connection sock was not None")
+        if not isinstance(bufsiz, int):
+            raise TypeError("bufsiz must be an integer")
+        if bufsiz <= 0:
+            if bufsiz < 0:
+                raise ValueError("bufsiz must not be negative")
+            return b""
+        if bufsiz > _READ_CHUNK:
+            available = _BIO_ctrl_pending(bio)
+            if _READ_CHUNK < available <= _BIO_CHUNK:
+                bbuf = self.__dict__.get("_bbuf")
+                if bbuf is None:
+                    b = bytearray(_BIO_CHUNK)
+                    a = c_char.from_buffer(b)
+                    bbuf = self._bbuf = (addressof(a), memoryview(b), a)
+                result = _BIO_read(bio, bbuf[0], min(bufsiz, available))
+                if result <= 0:
+                    self._handle_bio_errors(bio, result)
+                return bbuf[1][:result].tobytes()
+            if available > _READ_CHUNK:
+                size = min(bufsiz, available, INT_MAX)
+                out = bytearray(size)
+                anchor = c_char.from_buffer(out)
+                result = _BIO_read(bio, addressof(anchor), size)
+                del anchor
+                if result <= 0:
+                    self._handle_bio_errors(bio, result)
+                del out[result:]
+                return bytes(out)
+            bufsiz = _READ_CHUNK
+        rbuf = self._rbuf or self._read_buffer()
+        result = _BIO_read(bio, rbuf[0], bufsiz)
+        if result <= 0:
+            self._handle_bio_errors(bio, result)
+        return rbuf[1][:result].tobytes()
+
+    def bio_write(self, buf: _Data) -> int:
+        """Give OpenSSL bytes received from the peer (the incoming memory
+        BIO).
+
+        :param buf: ``bytes``, ``bytearray`` or ``memoryview``.
+        :raises TypeError: on a socket connection.
+        :return: The number of bytes written.
+        """
+        bio = self._into_ssl
+        if bio is None:
+            raise TypeError("Connection sock was not None")
+        if type(buf) is str:
+            buf = text_to_bytes_and_warn("buf", buf)
+        ptr, size, keep = _buffer_pointer(buf, "buf")
+        if size > INT_MAX:
+            raise ValueError("Cannot write more than 2**31-1 bytes at once.")
+        if not size:
+            return 0
+        result = _BIO_write(bio, ptr, size)
+        if result <= 0:
+            self._handle_bio_errors(bio, result)
+        return result
+
+    def bio_shutdown(self) -> None:
+        """Signal end of file on the incoming memory BIO.
+
+        :raises TypeError: on a socket connection.
+        :return: None
+        """
+        if self._from_ssl is None:
+            raise TypeError("Connection sock was not None")
+        _lib.BIO_set_mem_eof_return(self._into_ssl, 0)
+
+    def want_read(self) -> bool:
+        """Whether OpenSSL needs more data from the transport.
+
+        :return: ``True`` or ``False``.
+        """
+        return _lib.SSL_want(self._ssl) == _lib.SSL_READING
+
+    def want_write(self) -> bool:
+        """Whether OpenSSL has data to write to the transport.
+
+        :return: ``True`` or ``False``.
+        """
+        return _lib.SSL_want(self._ssl) == _lib.SSL_WRITING
+
+    # -- handshake and renegotiation -------------------------------------
+
+    def set_accept_state(self) -> None:
+        """Act as the server; the handshake happens on the first I/O.
+
+        :return: None
+        """
+        _lib.SSL_set_accept_state(self._ssl)
+
+    def set_connect_state(self) -> None:
+        """Act as the client; the handshake happens on the first I/O.
+
+        :return: None
+        """
+        _lib.SSL_set_connect_state(self._ssl)
+
+    def do_handshake(self) -> None:
+        """Perform (or continue) the TLS handshake.
+
+        :raises WantReadError: (etc.) as :meth:`send` and :meth:`recv`.
+        :return: None
+        """
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        result = _SSL_do_handshake(ssl)
+        if result <= 0:
+            self._raise_ssl_error(ssl, result)
+        self._leave(ssl)
+
+    def renegotiate(self) -> bool:
+        """Start a renegotiation (TLS 1.2 and below).
+
+        :return: ``True`` if one was started, ``False`` if one is pending.
+        :rtype: bool
+        """
+        if not self.renegotiate_pending():
+            if _lib.SSL_renegotiate(self._ssl) != 1:
+                raise_error_queue()
+            return True
+        return False
+
+    def renegotiate_pending(self) -> bool:
+        """Whether a renegotiation is in progress.
+
+        :rtype: bool
+        """
+        return _lib.SSL_renegotiate_pending(self._ssl) == 1
+
+    def total_renegotiations(self) -> int:
+        """The number of renegotiations so far.
+
+        :rtype: int
+        """
+        return _lib.SSL_total_renegotiations(self._ssl)
+
+    # -- socket-level -----------------------------------------------------
+
+    def connect(self, addr: Any) -> None:
+        """Connect the socket and act as the client.
+
+        :param addr: The address, as for :meth:`socket.socket.connect`.
+        :return: What the socket's ``connect`` returns.
+        """
+        _lib.SSL_set_connect_state(self._ssl)
+        return self._socket.connect(addr)
+
+    def connect_ex(self, addr: Any) -> int:
+        """Like :meth:`connect`, returning an error indicator.
+
+        :param addr: The address.
+        :return: What the socket's ``connect_ex`` returns.
+        """
+        connect_ex = self._socket.connect_ex
+        self.set_connect_state()
+        return connect_ex(addr)
+
+    def accept(self) -> Tuple["Connection", Any]:
+        """Accept a connection on the socket and wrap it as a server.
+
+        :return: ``(connection, address)``.
+        """
+        client, addr = self._socket.accept()
+        conn = Connection(self._context, client)
+        conn.set_accept_state()
+        return conn, addr
+
+    def shutdown(self) -> bool:
+        """Send the TLS closure alert.
+
+        :return: ``True`` once both sides have sent closure alerts,
+            ``False`` if the peer's is still to come (call :meth:`recv`).
+        """
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        result = _lib.SSL_shutdown(ssl)
+        if result < 0:
+            self._raise_ssl_error(ssl, result)
+        self._leave(ssl)
+        return result > 0
+
+    def get_shutdown(self) -> int:
+        """Get the shutdown state.
+
+        :return: A bit mask of :const:`SENT_SHUTDOWN` and
+            :const:`RECEIVED_SHUTDOWN`.
+        """
+        return _lib.SSL_get_shutdown(self._ssl)
+
+    def set_shutdown(self, state: int) -> None:
+        """Set the shutdown state.
+
+        :param state: A bit mask of :const:`SENT_SHUTDOWN` and
+            :const:`RECEIVED_SHUTDOWN`.
+        :return: None
+        """
+        if not isinstance(state, int):
+            raise TypeError("state must be an integer")
+        _lib.SSL_set_shutdown(self._ssl, state)
+
+    def sock_shutdown(self, *args: Any, **kwargs: Any) -> None:
+        """Call the socket's ``shutdown`` (see :manpage:`shutdown(2)`).
+
+        :return: What it returns.
+        """
+        return self._socket.shutdown(*args, **kwargs)
+
+    def makefile(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Not implemented: there is no dup semantics for TLS connections.
+
+        :raises NotImplementedError: always.
+        """
+        raise NotImplementedError(
+            "Cannot make file object of pyossl.SSL.Connection")
+
+    # -- information -----------------------------------------------------
+
+    def get_state_string(self) -> bytes:
+        """A verbose description of the handshake state.
+
+        :rtype: bytes
+        """
+        return _lib.SSL_state_string_long(self._ssl) or b""
+
+    state_string = get_state_string
+
+    def get_cipher_list(self) -> List[str]:
+        """The ciphers this connection may use.
+
+        :return: A list of cipher names (``str``).
+        """
+        ciphers: List[str] = []
+        i = 0
+        while True:
+            name = _lib.SSL_get_cipher_list(self._ssl, i)
+            if not name:
+                return ciphers
+            ciphers.append(name.decode("ascii"))
+            i += 1
+
+    def get_cipher_name(self) -> Optional[str]:
+        """The name of the cipher in use.
+
+        :return: ``str``, or ``None`` before the handshake.
+
+        .. versionadded:: 0.15
+        """
+        cipher = _lib.SSL_get_current_cipher(self._ssl)
+        return text(_lib.SSL_CIPHER_get_name(cipher)) if cipher else None
+
+    def get_cipher_bits(self) -> Optional[int]:
+        """The number of secret bits of the cipher in use.
+
+        :return: ``int``, or ``None`` before the handshake.
+
+        .. versionadded:: 0.15
+        """
+        cipher = _lib.SSL_get_current_cipher(self._ssl)
+        return _lib.SSL_CIPHER_get_bits(cipher, None) if cipher else None
+
+    def get_cipher_version(self) -> Optional[str]:
+        """The protocol version of the cipher in use (e.g. ``'TLSv1.2'``).
+
+        :return: ``str``, or ``None`` before the handshake.
+
+        .. versionadded:: 0.15
+        """
+        cipher = _lib.SSL_get_current_cipher(self._ssl)
+        return text(_lib.SSL_CIPHER_get_version(cipher)) if cipher else None
+
+    def get_protocol_version_name(self) -> str:
+        """The protocol version of the connection, e.g. ``'TLSv1.2'``
+        (``'Unknown'`` before a handshake on some builds).
+
+        :rtype: str
+        """
+        return text(_lib.SSL_get_version(self._ssl)) or "Unknown"
+
+    def get_protocol_version(self) -> int:
+        """The protocol version of the connection as a number, e.g. 0x303.
+
+        :rtype: int
+        """
+        return _lib.SSL_version(self._ssl)
+
+    def get_certificate(self) -> Optional["X509"]:
+        """This side's certificate.
+
+        :return: An :class:`pyossl.crypto.X509`, or ``None``.
+        """
+        cert = _lib.SSL_get_certificate(self._ssl)
+        return x509_from_borrowed(cert) if cert else None
+
+    def get_peer_certificate(self) -> Optional["X509"]:
+        """The peer's certificate.
+
+        :return: An :class:`pyossl.crypto.X509`, or ``None``.
+        """
+        cert = _lib.SSL_get_peer_certificate(self._ssl)
+        if not cert:
+            return None
+        return X509._from_owned(cert)
+
+    def get_peer_cert_chain(self) -> Optional[List["X509"]]:
+        """The certificate chain the peer sent.
+
+        :return: A list of :class:`pyossl.crypto.X509`, or ``None``.
+        """
+        stack = _lib.SSL_get_peer_cert_chain(self._ssl)
+        if not stack:
+            return None
+        return [x509_from_borrowed(_lib.sk_value(stack, i))
+                for i in range(_lib.sk_num(stack))]
+
+    def get_client_ca_list(self) -> List["X509Name"]:
+        """The CA names suggested for client certificates: on a server, those
+        this side sends; on a client, those received (empty before the
+        handshake).
+
+        :return: A list of :class:`pyossl.crypto.X509Name`.
+
+        .. versionadded:: 0.10
+        """
+        stack = _lib.SSL_get_client_CA_list(self._ssl)
+        if not stack:
+            return []
+        return [X509Name._from_copy(name) for name in stacks.items(stack)]
+
+    # -- application data -------------------------------------------------
+
+    def get_app_data(self) -> Any:
+        """Get the data set by :meth:`set_app_data`.
+
+        :return: The data (``None`` by default).
+        """
+        return self._app_data
+
+    def set_app_data(self, data: Any) -> None:
+        """Associate any Python object with this connection.
+
+        :param data: The object.
+        :return: None
+        """
+        self._app_data = data
+
+    # -- sessions ---------------------------------------------------------
+
+    def get_session(self) -> Optional[Session]:
+        """The session in use.
+
+        :return: A :class:`Session`, or ``None`` before a handshake.
+
+        .. versionadded:: 0.14
+        """
+        session = _lib.SSL_get1_session(self._ssl)
+        if not session:
+            return None
+        return Session._from_owned(session)
+
+    def set_session(self, session: Session) -> None:
+        """Offer *session* for resumption (call before the handshake).
+
+        :param session: A :class:`Session`.
+        :raises TypeError: if it is not a :class:`Session`.
+        :return: None
+
+        .. versionadded:: 0.14
+        """
+        if not isinstance(session, Session):
+            raise TypeError("session must be a Session instance")
+        if not session._session:
+            raise ValueError("session is empty")
+        if _lib.SSL_set_session(self._ssl, session._session) != 1:
+            raise_error_queue()
+
+    def session_reused(self) -> bool:
+        """Whether the last handshake resumed a session.
+
+        :rtype: bool
+        """
+        return bool(_lib.SSL_session_reused(self._ssl))
+
+    # -- key material -----------------------------------------------------
+
+    def client_random(self) -> Optional[bytes]:
+        """The random value of the client hello.
+
+        :return: ``bytes``, or ``None`` before a handshake.
+        """
+        if not _lib.SSL_get_session(self._ssl):
+            return None
+        return _key_material(_lib.SSL_get_client_random, self._ssl)
+
+    def server_random(self) -> Optional[bytes]:
+        """The random value of the server hello.
+
+        :return: ``bytes``, or ``None`` before a handshake.
+        """
+        if not _lib.SSL_get_session(self._ssl):
+            return None
+        return _key_material(_lib.SSL_get_server_random, self._ssl)
+
+    def master_key(self) -> Optional[bytes]:
+        """The master key of the session.
+
+        :return: ``bytes``, or ``None`` before a handshake.
+        """
+        session = _lib.SSL_get_session(self._ssl)
+        if not session:
+            return None
+        return _key_material(_lib.SSL_SESSION_get_master_key, session)
+
+    def _finished(self, func):
+        buf = create_string_buffer(128)
+        size = func(self._ssl, buf, 128)
+        if not size:
+            return None
+        return buf.raw[:min(size, 128)]
+
+    def get_finished(self) -> Optional[bytes]:
+        """The latest Finished message this side sent.
+
+        :return: ``bytes``, or ``None`` before the handshake completes.
+
+        .. versionadded:: 0.15
+        """
+        return self._finished(_lib.SSL_get_finished)
+
+    def get_peer_finished(self) -> Optional[bytes]:
+        """The latest Finished message received from the peer.
+
+        :return: ``bytes``, or ``None`` before the handshake completes.
+
+        .. versionadded:: 0.15
+        """
+        return self._finished(_lib.SSL_get_peer_finished)
+
+    # -- ALPN / NPN -------------------------------------------------------
+
+    @requires("SSL_set_alpn_protos", "ALPN", _ALPN_NEEDS)
+    def set_alpn_protos(self, protos: Sequence[bytes]) -> None:
+        """Set the protocols this client offers by ALPN.
+
+        :param protos: A list of byte strings.
+        :return: None
+        """
+        data = encode_protocols(protos)
+        if _lib.SSL_set_alpn_protos(self._ssl, data, len(data)) != 0:
+            raise_error_queue()
+
+    @requires("SSL_get0_alpn_selected", "ALPN", _ALPN_NEEDS)
+    def get_alpn_proto_negotiated(self) -> bytes:
+        """The protocol chosen by ALPN.
+
+        :return: ``bytes`` (empty if none).
+        """
+        data = c_void_p()
+        length = c_uint()
+        _lib.SSL_get0_alpn_selected(self._ssl, byref(data), byref(length))
+        if not data.value or not length.value:
+            return b""
+        return string_at(data.value, length.value)
+
+    @requires("SSL_get0_next_proto_negotiated", "NPN", _NPN_NEEDS)
+    def get_next_proto_negotiated(self) -> bytes:
+        """The protocol chosen by NPN.
+
+        :return: ``bytes`` (empty if none).
+
+        .. versionadded:: 0.15
+        """
+        data = c_void_p()
+        length = c_uint()
+        _lib.SSL_get0_next_proto_negotiated(self._ssl, byref(data),
+                                            byref(length))
+        if not data.value or not length.value:
+            return b""
+        return string_at(data.value, length.value)
+
+
+def _socket_method(name, doc):
+    """A documented class attribute that delegates to the socket.
+
+    It is a property so that, like pyOpenSSL's ``__getattr__`` delegation,
+    a memory-BIO connection has no such attribute (``hasattr`` is false).
+    """
+    def get(self):
+        sock = self._socket
+        if sock is None:
+            raise AttributeError("'%s' object has no attribute '%s'" % (
+                type(self).__name__, name))
+        return getattr(sock, name)
+    return property(get, doc=doc)
+
+
+for _name, _doc in [
+        ("bind", "Call the ``bind`` method of the underlying socket."),
+        ("close", "Call the ``close`` method of the underlying socket.  "
+                  "For a TLS closure, call :meth:`Connection.shutdown` "
+                  "first."),
+        ("fileno", "Call the ``fileno`` method of the underlying socket."),
+        ("getpeername", "Call the ``getpeername`` method of the underlying "
+                        "socket."),
+        ("getsockname", "Call the ``getsockname`` method of the underlying "
+                        "socket."),
+        ("getsockopt", "Call the ``getsockopt`` method of the underlying "
+                       "socket."),
+        ("listen", "Call the ``listen`` method of the underlying socket."),
+        ("setblocking", "Call the ``setblocking`` method of the underlying "
+                        "socket."),
+        ("setsockopt", "Call the ``setsockopt`` method of the underlying "
+                       "socket."),
+        ("settimeout", "Call the ``settimeout`` method of the underlying "
+                       "socket (a socket with a timeout is non-blocking "
+                       "underneath: expect :exc:`WantReadError`)."),
+        ("gettimeout", "Call the ``gettimeout`` method of the underlying "
+                       "socket.")]:
+    setattr(Connection, _name, _socket_method(_name, _doc))
+del _name, _doc

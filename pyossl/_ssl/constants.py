@@ -1,0 +1,215 @@
+"""The constants of :mod:`pyossl.SSL`, with the values of the loaded build.
+
+Every value comes from the declaration table (per generation where it
+differs); ``OP_*`` and ``MODE_*`` are every option and mode the loaded
+generation defines.  A name the loaded build does not define is absent.
+"""
+
+from typing import TYPE_CHECKING
+
+from .._runtime.library import lib as _lib
+
+__all__ = [
+    "OPENSSL_VERSION_NUMBER", "SSLEAY_VERSION", "SSLEAY_CFLAGS",
+    "SSLEAY_PLATFORM", "SSLEAY_DIR", "SSLEAY_BUILT_ON", "SENT_SHUTDOWN",
+    "RECEIVED_SHUTDOWN", "SSLv2_METHOD", "SSLv3_METHOD", "SSLv23_METHOD",
+    "TLSv1_METHOD", "TLSv1_1_METHOD", "TLSv1_2_METHOD", "TLS_METHOD",
+    "TLS_SERVER_METHOD", "TLS_CLIENT_METHOD", "SSL3_VERSION",
+    "TLS1_VERSION", "TLS1_1_VERSION", "TLS1_2_VERSION",
+    "VERIFY_PEER", "VERIFY_FAIL_IF_NO_PEER_CERT", "VERIFY_CLIENT_ONCE",
+    "VERIFY_NONE", "FILETYPE_PEM", "FILETYPE_ASN1",
+    "SESS_CACHE_OFF", "SESS_CACHE_CLIENT", "SESS_CACHE_SERVER",
+    "SESS_CACHE_BOTH", "SESS_CACHE_NO_AUTO_CLEAR",
+    "SESS_CACHE_NO_INTERNAL_LOOKUP", "SESS_CACHE_NO_INTERNAL_STORE",
+    "SESS_CACHE_NO_INTERNAL", "SSL_ST_CONNECT", "SSL_ST_ACCEPT",
+    "SSL_ST_MASK", "SSL_CB_LOOP", "SSL_CB_EXIT", "SSL_CB_READ",
+    "SSL_CB_WRITE", "SSL_CB_ALERT", "SSL_CB_READ_ALERT",
+    "SSL_CB_WRITE_ALERT", "SSL_CB_ACCEPT_LOOP", "SSL_CB_ACCEPT_EXIT",
+    "SSL_CB_CONNECT_LOOP", "SSL_CB_CONNECT_EXIT", "SSL_CB_HANDSHAKE_START",
+    "SSL_CB_HANDSHAKE_DONE", "NO_OVERLAPPING_PROTOCOLS", "SSLeay_version",
+]
+
+
+OPENSSL_VERSION_NUMBER = _lib.version_num
+SSLEAY_VERSION = _lib.SSLEAY_VERSION
+SSLEAY_CFLAGS = _lib.SSLEAY_CFLAGS
+SSLEAY_PLATFORM = _lib.SSLEAY_PLATFORM
+SSLEAY_DIR = _lib.SSLEAY_DIR
+SSLEAY_BUILT_ON = _lib.SSLEAY_BUILT_ON
+
+SENT_SHUTDOWN = _lib.SSL_SENT_SHUTDOWN
+RECEIVED_SHUTDOWN = _lib.SSL_RECEIVED_SHUTDOWN
+
+SSLv2_METHOD = 1
+SSLv3_METHOD = 2
+SSLv23_METHOD = 3
+TLSv1_METHOD = 4
+TLSv1_1_METHOD = 5
+TLSv1_2_METHOD = 6
+TLS_METHOD = 7
+TLS_SERVER_METHOD = 8
+TLS_CLIENT_METHOD = 9
+
+SSL3_VERSION = _lib.SSL3_VERSION
+TLS1_VERSION = _lib.TLS1_VERSION
+TLS1_1_VERSION = _lib.TLS1_1_VERSION
+TLS1_2_VERSION = _lib.TLS1_2_VERSION
+
+FILETYPE_PEM = _lib.SSL_FILETYPE_PEM
+FILETYPE_ASN1 = _lib.SSL_FILETYPE_ASN1
+
+VERIFY_NONE = _lib.SSL_VERIFY_NONE
+VERIFY_PEER = _lib.SSL_VERIFY_PEER
+VERIFY_FAIL_IF_NO_PEER_CERT = _lib.SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+VERIFY_CLIENT_ONCE = _lib.SSL_VERIFY_CLIENT_ONCE
+
+SESS_CACHE_OFF = _lib.SSL_SESS_CACHE_OFF
+SESS_CACHE_CLIENT = _lib.SSL_SESS_CACHE_CLIENT
+SESS_CACHE_SERVER = _lib.SSL_SESS_CACHE_SERVER
+SESS_CACHE_BOTH = _lib.SSL_SESS_CACHE_BOTH
+SESS_CACHE_NO_AUTO_CLEAR = _lib.SSL_SESS_CACHE_NO_AUTO_CLEAR
+SESS_CACHE_NO_INTERNAL_LOOKUP = _lib.SSL_SESS_CACHE_NO_INTERNAL_LOOKUP
+SESS_CACHE_NO_INTERNAL_STORE = _lib.SSL_SESS_CACHE_NO_INTERNAL_STORE
+SESS_CACHE_NO_INTERNAL = _lib.SSL_SESS_CACHE_NO_INTERNAL
+
+SSL_ST_CONNECT = _lib.SSL_ST_CONNECT
+SSL_ST_ACCEPT = _lib.SSL_ST_ACCEPT
+SSL_ST_MASK = _lib.SSL_ST_MASK
+
+SSL_CB_LOOP = _lib.SSL_CB_LOOP
+SSL_CB_EXIT = _lib.SSL_CB_EXIT
+SSL_CB_READ = _lib.SSL_CB_READ
+SSL_CB_WRITE = _lib.SSL_CB_WRITE
+SSL_CB_ALERT = _lib.SSL_CB_ALERT
+SSL_CB_READ_ALERT = _lib.SSL_CB_READ_ALERT
+SSL_CB_WRITE_ALERT = _lib.SSL_CB_WRITE_ALERT
+SSL_CB_ACCEPT_LOOP = _lib.SSL_CB_ACCEPT_LOOP
+SSL_CB_ACCEPT_EXIT = _lib.SSL_CB_ACCEPT_EXIT
+SSL_CB_CONNECT_LOOP = _lib.SSL_CB_CONNECT_LOOP
+SSL_CB_CONNECT_EXIT = _lib.SSL_CB_CONNECT_EXIT
+SSL_CB_HANDSHAKE_START = _lib.SSL_CB_HANDSHAKE_START
+SSL_CB_HANDSHAKE_DONE = _lib.SSL_CB_HANDSHAKE_DONE
+
+
+# Options and modes every supported generation defines (values from the
+# per-generation tables); the rest are added by _export_prefixed below.
+MODE_ENABLE_PARTIAL_WRITE = _lib.SSL_MODE_ENABLE_PARTIAL_WRITE
+MODE_ACCEPT_MOVING_WRITE_BUFFER = _lib.SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER
+MODE_AUTO_RETRY = _lib.SSL_MODE_AUTO_RETRY
+MODE_NO_AUTO_CHAIN = _lib.SSL_MODE_NO_AUTO_CHAIN
+MODE_RELEASE_BUFFERS = _lib.SSL_MODE_RELEASE_BUFFERS
+MODE_SEND_CLIENTHELLO_TIME = _lib.SSL_MODE_SEND_CLIENTHELLO_TIME
+MODE_SEND_SERVERHELLO_TIME = _lib.SSL_MODE_SEND_SERVERHELLO_TIME
+MODE_SEND_FALLBACK_SCSV = _lib.SSL_MODE_SEND_FALLBACK_SCSV
+OP_MICROSOFT_SESS_ID_BUG = _lib.SSL_OP_MICROSOFT_SESS_ID_BUG
+OP_NETSCAPE_CHALLENGE_BUG = _lib.SSL_OP_NETSCAPE_CHALLENGE_BUG
+OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG = _lib.SSL_OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG
+OP_SSLREF2_REUSE_CERT_TYPE_BUG = _lib.SSL_OP_SSLREF2_REUSE_CERT_TYPE_BUG
+OP_MICROSOFT_BIG_SSLV3_BUFFER = _lib.SSL_OP_MICROSOFT_BIG_SSLV3_BUFFER
+OP_MSIE_SSLV2_RSA_PADDING = _lib.SSL_OP_MSIE_SSLV2_RSA_PADDING
+OP_SSLEAY_080_CLIENT_DH_BUG = _lib.SSL_OP_SSLEAY_080_CLIENT_DH_BUG
+OP_TLS_D5_BUG = _lib.SSL_OP_TLS_D5_BUG
+OP_TLS_BLOCK_PADDING_BUG = _lib.SSL_OP_TLS_BLOCK_PADDING_BUG
+OP_SINGLE_ECDH_USE = _lib.SSL_OP_SINGLE_ECDH_USE
+OP_SINGLE_DH_USE = _lib.SSL_OP_SINGLE_DH_USE
+OP_EPHEMERAL_RSA = _lib.SSL_OP_EPHEMERAL_RSA
+OP_NO_SSLv2 = _lib.SSL_OP_NO_SSLv2
+OP_PKCS1_CHECK_1 = _lib.SSL_OP_PKCS1_CHECK_1
+OP_PKCS1_CHECK_2 = _lib.SSL_OP_PKCS1_CHECK_2
+OP_NETSCAPE_CA_DN_BUG = _lib.SSL_OP_NETSCAPE_CA_DN_BUG
+OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG = _lib.SSL_OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG
+OP_LEGACY_SERVER_CONNECT = _lib.SSL_OP_LEGACY_SERVER_CONNECT
+OP_TLSEXT_PADDING = _lib.SSL_OP_TLSEXT_PADDING
+OP_SAFARI_ECDHE_ECDSA_BUG = _lib.SSL_OP_SAFARI_ECDHE_ECDSA_BUG
+OP_DONT_INSERT_EMPTY_FRAGMENTS = _lib.SSL_OP_DONT_INSERT_EMPTY_FRAGMENTS
+OP_NO_QUERY_MTU = _lib.SSL_OP_NO_QUERY_MTU
+OP_COOKIE_EXCHANGE = _lib.SSL_OP_COOKIE_EXCHANGE
+OP_NO_TICKET = _lib.SSL_OP_NO_TICKET
+OP_CISCO_ANYCONNECT = _lib.SSL_OP_CISCO_ANYCONNECT
+OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION = _lib.SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION
+OP_NO_COMPRESSION = _lib.SSL_OP_NO_COMPRESSION
+OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION = _lib.SSL_OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION
+OP_CIPHER_SERVER_PREFERENCE = _lib.SSL_OP_CIPHER_SERVER_PREFERENCE
+OP_TLS_ROLLBACK_BUG = _lib.SSL_OP_TLS_ROLLBACK_BUG
+OP_NO_SSLv3 = _lib.SSL_OP_NO_SSLv3
+OP_NO_TLSv1 = _lib.SSL_OP_NO_TLSv1
+OP_NO_TLSv1_2 = _lib.SSL_OP_NO_TLSv1_2
+OP_NO_TLSv1_1 = _lib.SSL_OP_NO_TLSv1_1
+OP_NO_DTLSv1 = _lib.SSL_OP_NO_DTLSv1
+OP_NO_DTLSv1_2 = _lib.SSL_OP_NO_DTLSv1_2
+OP_CRYPTOPRO_TLSEXT_BUG = _lib.SSL_OP_CRYPTOPRO_TLSEXT_BUG
+OP_ALL = _lib.SSL_OP_ALL
+
+
+def _export_prefixed(prefix, c_prefix):
+    """Module constants for every ``c_prefix*`` constant this build defines.
+
+    Their values come from the per-generation tables; a name the loaded
+    generation does not define is absent.
+    """
+    names = []
+    for c_name, value in sorted(_lib.constants.items()):
+        if c_name.startswith(c_prefix):
+            name = prefix + c_name[len(c_prefix):]
+            globals()[name] = value
+            names.append(name)
+    return names
+
+
+# OP_*: every option of the table for this generation.  Options that newer
+# OpenSSL releases retired (OP_SINGLE_DH_USE, OP_NO_SSLv2, ...) are 0 on
+# 1.1.0+; options newer than the loaded generation (OP_NO_TLSv1_3 on 1.0.2,
+# OP_IGNORE_UNEXPECTED_EOF before 3.0) are absent.
+__all__ += _export_prefixed("OP_", "SSL_OP_")
+# MODE_*: the same for modes.
+__all__ += _export_prefixed("MODE_", "SSL_MODE_")
+if TYPE_CHECKING:                                    # pragma: no cover
+    # For type checkers: the OP_*/MODE_* names that _export_prefixed()
+    # defines at run time on some supported OpenSSL generation but not on
+    # every one (a name the loaded generation lacks is absent).
+    MODE_ASYNC: int
+    OP_ALLOW_CLIENT_RENEGOTIATION: int
+    OP_ALLOW_NO_DHE_KEX: int
+    OP_CLEANSE_PLAINTEXT: int
+    OP_DISABLE_TLSEXT_CA_NAMES: int
+    OP_ENABLE_KTLS: int
+    OP_ENABLE_MIDDLEBOX_COMPAT: int
+    OP_IGNORE_UNEXPECTED_EOF: int
+    OP_NO_ANTI_REPLAY: int
+    OP_NO_ENCRYPT_THEN_MAC: int
+    OP_NO_EXTENDED_MASTER_SECRET: int
+    OP_NO_RENEGOTIATION: int
+    OP_NO_TLSv1_3: int
+    OP_PRIORITIZE_CHACHA: int
+
+# The 0.14 documentation names MODE_NO_COMPRESSION "for set_mode() to
+# disable compression".  OpenSSL has no such mode: pyossl gives it a bit no
+# OpenSSL mode uses, and Context.set_mode() turns it into OP_NO_COMPRESSION.
+MODE_NO_COMPRESSION = 0x40000000
+__all__.append("MODE_NO_COMPRESSION")
+if getattr(_lib, "TLS1_3_VERSION", None) is not None:
+    TLS1_3_VERSION = _lib.TLS1_3_VERSION
+    __all__.append("TLS1_3_VERSION")
+if getattr(_lib, "SSL_VERIFY_POST_HANDSHAKE", None) is not None:
+    VERIFY_POST_HANDSHAKE = _lib.SSL_VERIFY_POST_HANDSHAKE
+    __all__.append("VERIFY_POST_HANDSHAKE")
+if getattr(_lib, "SSL_SESS_CACHE_UPDATE_TIME", None) is not None:
+    SESS_CACHE_UPDATE_TIME = _lib.SSL_SESS_CACHE_UPDATE_TIME
+    __all__.append("SESS_CACHE_UPDATE_TIME")
+
+
+def SSLeay_version(type: int) -> bytes:
+    """Return a string describing the version of OpenSSL in use.
+
+    :param type: One of the ``SSLEAY_*`` constants defined in this
+        module.
+    :return: The description.
+    :rtype: bytes
+    """
+    if not isinstance(type, int):
+        raise TypeError("type must be an integer")
+    return _lib.OpenSSL_version(type) or b""
+
+
+#: Returned by an ALPN selection callback: go on without ALPN.
+NO_OVERLAPPING_PROTOCOLS = object()

@@ -1,0 +1,731 @@
+"""TLS contexts: :class:`Context`, the parameters shared by connections."""
+
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence
+
+from .._crypto.certificates import X509
+from .._crypto.common import PathArg as _Path
+from .._crypto.keys import PKey
+from .._crypto.names import X509Name
+from .._crypto.stores import X509Store
+from .._runtime import stacks
+from .._runtime.callbacks import check_callbacks
+from .._runtime.convert import path_arg
+from .._runtime.errors import clear_error_queue
+from .._runtime.library import lib as _lib
+from .._runtime.library import requires
+from .._runtime.ownership import Owner
+from .._runtime.scoped import scoped
+from .._runtime.text import text_to_bytes_and_warn
+from .callbacks import CallbackSlots, contexts, encode_protocols
+from .constants import (FILETYPE_PEM, MODE_NO_COMPRESSION, SSLv2_METHOD,
+                        SSLv3_METHOD, SSLv23_METHOD, TLS1_1_VERSION,
+                        TLS1_2_VERSION, TLS1_VERSION, TLS_CLIENT_METHOD,
+                        TLS_METHOD, TLS_SERVER_METHOD, TLSv1_1_METHOD,
+                        TLSv1_2_METHOD, TLSv1_METHOD)
+from .exceptions import raise_error_queue, synthetic_error
+
+if TYPE_CHECKING:                                    # pragma: no cover
+    from .connection import Connection
+
+_PassphraseCallback = Callable[[int, bool, Any], bytes]
+_VerifyCallback = Callable[..., Any]
+
+_ALPN_NEEDS = "OpenSSL 1.0.2 or later"
+_NPN_NEEDS = "an OpenSSL built with NPN (1.0.1 to 1.1.1, most 3.x)"
+
+
+def _cipher_names(context):
+    """The cipher names a connection of the ``SSL_CTX*`` *context* may use."""
+    ssl = _lib.SSL_new(context)
+    if not ssl:
+        raise_error_queue("SSL_new")
+    names = []
+    with scoped(ssl, _lib.SSL_free):
+        while True:
+            name = _lib.SSL_get_cipher_list(ssl, len(names))
+            if not name:
+                return names
+            names.append(name.decode("ascii"))
+
+
+def _method_factories():
+    """method constant -> (method function, fixed protocol version or 0)."""
+    available = _lib.available
+    table = {}
+    if not available("TLS_method"):           # 1.0.2
+        names = {
+            SSLv2_METHOD: "SSLv2_method", SSLv3_METHOD: "SSLv3_method",
+            SSLv23_METHOD: "SSLv23_method", TLSv1_METHOD: "TLSv1_method",
+            TLSv1_1_METHOD: "TLSv1_1_method",
+            TLSv1_2_METHOD: "TLSv1_2_method",
+            TLS_METHOD: "SSLv23_method",
+            TLS_SERVER_METHOD: "SSLv23_server_method",
+            TLS_CLIENT_METHOD: "SSLv23_client_method",
+        }
+        for ident, name in names.items():
+            if available(name):
+                table[ident] = (getattr(_lib, name), 0)
+        return table
+    # 1.1.0+: the version-specific methods are deprecated (and gone in
+    # 4.0): use the flexible method pinned to one protocol version.
+    tls = _lib.TLS_method
+    table[SSLv23_METHOD] = (tls, 0)
+    table[TLS_METHOD] = (tls, 0)
+    table[TLS_SERVER_METHOD] = (_lib.TLS_server_method, 0)
+    table[TLS_CLIENT_METHOD] = (_lib.TLS_client_method, 0)
+    table[TLSv1_METHOD] = (tls, TLS1_VERSION)
+    table[TLSv1_1_METHOD] = (tls, TLS1_1_VERSION)
+    table[TLSv1_2_METHOD] = (tls, TLS1_2_VERSION)
+    if available("SSLv3_method"):
+        table[SSLv3_METHOD] = (_lib.SSLv3_method, 0)
+    return table
+
+
+_METHODS = _method_factories()
+
+# 1.0.2 has no min/max protocol version: emulated with the OP_NO_* bits.
+_VERSION_OPTIONS = [
+    (_lib.SSL3_VERSION, _lib.SSL_OP_NO_SSLv3),
+    (_lib.TLS1_VERSION, _lib.SSL_OP_NO_TLSv1),
+    (_lib.TLS1_1_VERSION, _lib.SSL_OP_NO_TLSv1_1),
+    (_lib.TLS1_2_VERSION, _lib.SSL_OP_NO_TLSv1_2),
+]
+
+
+class Context(CallbackSlots, Owner):
+    """The parameters for setting up new TLS connections.
+
+    :param method: One of :const:`SSLv2_METHOD`, :const:`SSLv3_METHOD`,
+        :const:`SSLv23_METHOD`, :const:`TLSv1_METHOD`,
+        :const:`TLSv1_1_METHOD`, :const:`TLSv1_2_METHOD`,
+        :const:`TLS_METHOD`, :const:`TLS_SERVER_METHOD` or
+        :const:`TLS_CLIENT_METHOD`.
+    :raises TypeError: if *method* is not an integer.
+    :raises ValueError: if the loaded OpenSSL lacks *method*.
+    """
+
+    _context: int
+    _handle_attr = "_context"
+    _handle_free = "SSL_CTX_free"
+    _passphrase_userdata: Any = None
+
+    def __init__(self, method: int) -> None:
+        if not isinstance(method, int) or isinstance(method, bool):
+            raise TypeError("method must be an integer")
+        try:
+            factory, version = _METHODS[method]
+        except KeyError:
+            raise ValueError("No such protocol")
+        method_ptr = factory()
+        if not method_ptr:
+            clear_error_queue()
+            raise ValueError("No such protocol")
+        ctx = _lib.SSL_CTX_new(method_ptr)
+        if not ctx:
+            raise_error_queue()
+        self._own(ctx)
+        contexts[ctx] = self
+        self._callbacks = {}
+        self._app_data = None
+        self._min_version = 0
+        self._max_version = 0
+        _lib.SSL_CTX_set_ecdh_auto(ctx, 1)       # always on from 1.1.0
+        _lib.SSL_CTX_set_mode(ctx, _lib.SSL_MODE_ENABLE_PARTIAL_WRITE)
+        if version:
+            self.set_min_proto_version(version)
+            self.set_max_proto_version(version)
+
+    # -- protocol versions -------------------------------------------------
+
+    def _apply_version_options(self):
+        mask = 0
+        for version, option in _VERSION_OPTIONS:
+            if ((self._min_version and version < self._min_version)
+                    or (self._max_version and version > self._max_version)):
+                mask |= option
+        every = 0
+        for _, option in _VERSION_OPTIONS:
+            every |= option
+        _lib.SSL_CTX_clear_options(self._context, every & ~mask)
+        _lib.SSL_CTX_set_options(self._context, mask)
+
+    def _set_proto_version(self, version, which):
+        if not isinstance(version, int):
+            raise TypeError("version must be an integer")
+        if not _lib.available("SSL_CTX_set_min_proto_version"):   # 1.0.2
+            known = [v for v, _ in _VERSION_OPTIONS]
+            if version and version not in known:
+                raise synthetic_error("SSL_CTX_set_%s_proto_version" % which,
+                                       "unknown protocol version")
+            setattr(self, "_%s_version" % which, version)
+            self._apply_version_options()
+            return
+        setter = (_lib.SSL_CTX_set_min_proto_version if which == "min"
+                  else _lib.SSL_CTX_set_max_proto_version)
+        if setter(self._context, version) != 1:
+            raise synthetic_error("SSL_CTX_set_%s_proto_version" % which,
+                                   "unknown protocol version")
+
+    def set_min_proto_version(self, version: int) -> None:
+        """Set the lowest protocol version connections may use.
+
+        :param version: :const:`TLS1_VERSION`, :const:`TLS1_2_VERSION`, ...
+            or 0 for the lowest version the library supports.
+        :raises Error: for a version the build does not know.
+        :return: None
+        """
+        self._set_proto_version(version, "min")
+
+    def set_max_proto_version(self, version: int) -> None:
+        """Set the highest protocol version connections may use.
+
+        :param version: :const:`TLS1_2_VERSION`, :const:`TLS1_3_VERSION`, ...
+            or 0 for the highest version the library supports.
+        :raises Error: for a version the build does not know.
+        :return: None
+        """
+        self._set_proto_version(version, "max")
+
+    # -- verification locations ------------------------------------------
+
+    def load_verify_locations(self, cafile: Optional[_Path],
+                              capath: Optional[_Path] = None) -> None:
+        """Let OpenSSL know where to find trusted certificates (PEM).
+
+        :param cafile: A file of certificates (``bytes`` or ``str``), or
+            ``None``.
+        :param capath: A directory prepared with ``c_rehash`` (``bytes`` or
+            ``str``), or ``None``.  Not both may be ``None``.
+        :raises Error: if neither location can be loaded.
+        :return: None
+        """
+        cafile = None if cafile is None else path_arg(cafile, "cafile")
+        capath = None if capath is None else path_arg(capath, "capath")
+        if not _lib.SSL_CTX_load_verify_locations(self._context, cafile,
+                                                  capath):
+            raise_error_queue()
+
+    def set_default_verify_paths(self) -> None:
+        """Use the platform's default CA certificates for verification.
+
+        :return: None
+        """
+        if not _lib.SSL_CTX_set_default_verify_paths(self._context):
+            raise_error_queue()
+        clear_error_queue()
+
+    # -- passphrases ------------------------------------------------------
+
+    def set_passwd_cb(self, callback: _PassphraseCallback,
+                      userdata: Any = None) -> None:
+        """Set the passphrase callback, used when a private key with a
+        passphrase is loaded.
+
+        :param callback: Called as ``callback(maxlen, verify, userdata)``;
+            *maxlen* is the longest passphrase OpenSSL accepts (a longer one
+            is truncated), *verify* is true when the passphrase is being
+            chosen (and should be asked twice).  It must return the
+            passphrase as ``bytes``; a false value means failure.
+        :param userdata: (optional) Passed to *callback* as its third
+            argument.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+        """
+        fp = self._set_callback("passphrase", callback)
+        self._passphrase_userdata = userdata
+        _lib.SSL_CTX_set_default_passwd_cb(self._context, fp)
+        _lib.SSL_CTX_set_default_passwd_cb_userdata(self._context,
+                                                    self._context)
+
+    # -- certificates and keys ------------------------------------------
+
+    def _fail_with_callbacks(self):
+        check_callbacks()
+        raise_error_queue()
+
+    def use_certificate_chain_file(self, certfile: _Path) -> None:
+        """Load a certificate chain (PEM): the first certificate is this
+        side's, the rest its chain.
+
+        :param certfile: The file name (``bytes`` or ``str``).
+        :raises Error: if the file cannot be loaded.
+        :return: None
+        """
+        certfile = path_arg(certfile, "certfile")
+        if not _lib.SSL_CTX_use_certificate_chain_file(self._context,
+                                                       certfile):
+            self._fail_with_callbacks()
+
+    def use_certificate_file(self, certfile: _Path,
+                             filetype: int = FILETYPE_PEM) -> None:
+        """Load the first certificate found in a file.
+
+        :param certfile: The file name (``bytes`` or ``str``).
+        :param filetype: (optional) :const:`FILETYPE_PEM` (the default) or
+            :const:`FILETYPE_ASN1`.
+        :raises Error: if the file cannot be loaded.
+        :return: None
+        """
+        certfile = path_arg(certfile, "certfile")
+        if not isinstance(filetype, int):
+            raise TypeError("filetype must be an integer")
+        if not _lib.SSL_CTX_use_certificate_file(self._context, certfile,
+                                                 filetype):
+            raise_error_queue()
+
+    def use_certificate(self, cert: "X509") -> None:
+        """Use a certificate.
+
+        :param cert: An :class:`pyossl.crypto.X509`.
+        :raises TypeError: if *cert* is not an X509.
+        :return: None
+        """
+        if not isinstance(cert, X509):
+            raise TypeError("cert must be an X509 instance")
+        if not _lib.SSL_CTX_use_certificate(self._context, cert._x509):
+            raise_error_queue()
+
+    def add_extra_chain_cert(self, certobj: "X509") -> None:
+        """Add a certificate to the chain presented with this side's
+        certificate.
+
+        :param certobj: An :class:`pyossl.crypto.X509`.
+        :raises TypeError: if *certobj* is not an X509.
+        :return: None
+        """
+        if not isinstance(certobj, X509):
+            raise TypeError("certobj must be an X509 instance")
+        copy = _lib.X509_dup(certobj._x509)
+        if not copy:
+            raise_error_queue()
+        if not _lib.SSL_CTX_add_extra_chain_cert(self._context, copy):
+            _lib.X509_free(copy)
+            raise_error_queue()
+
+    def use_privatekey_file(self, keyfile: _Path,
+                            filetype: int = FILETYPE_PEM) -> None:
+        """Load the first private key found in a file.
+
+        :param keyfile: The file name (``bytes`` or ``str``).
+        :param filetype: (optional) :const:`FILETYPE_PEM` (the default) or
+            :const:`FILETYPE_ASN1`.
+        :raises Error: if the key cannot be loaded (or its passphrase is
+            wrong); an exception raised by the passphrase callback is
+            re-raised.
+        :return: None
+        """
+        keyfile = path_arg(keyfile, "keyfile")
+        if not isinstance(filetype, int):
+            raise TypeError("filetype must be an integer")
+        if not _lib.SSL_CTX_use_PrivateKey_file(self._context, keyfile,
+                                                filetype):
+            self._fail_with_callbacks()
+        check_callbacks()
+
+    def use_privatekey(self, pkey: "PKey") -> None:
+        """Use a private key.
+
+        :param pkey: A :class:`pyossl.crypto.PKey`.
+        :raises TypeError: if *pkey* is not a PKey.
+        :return: None
+        """
+        if not isinstance(pkey, PKey):
+            raise TypeError("pkey must be a PKey instance")
+        if not _lib.SSL_CTX_use_PrivateKey(self._context, pkey._pkey):
+            self._fail_with_callbacks()
+
+    def check_privatekey(self) -> None:
+        """Check that the private key matches the certificate.
+
+        :raises Error: if they do not match (or one is missing).
+        :return: None
+        """
+        if not _lib.SSL_CTX_check_private_key(self._context):
+            raise_error_queue()
+
+    # -- client CAs -------------------------------------------------------
+
+    def load_client_ca(self, cafile: bytes) -> None:
+        """Load the CA names sent to clients when asking for a client
+        certificate (does not make them trusted).
+
+        :param cafile: A PEM file of CA certificates (``bytes``; ``str`` is
+            accepted with a :class:`DeprecationWarning`).
+        :raises Error: if the file cannot be read.
+        :return: None
+        """
+        cafile = text_to_bytes_and_warn("cafile", cafile)
+        if not isinstance(cafile, bytes):
+            raise TypeError("cafile must be a byte string")
+        ca_list = _lib.SSL_load_client_CA_file(cafile)
+        if not ca_list:
+            raise_error_queue()
+        _lib.SSL_CTX_set_client_CA_list(self._context, ca_list)
+
+    def set_client_ca_list(
+            self, certificate_authorities: Sequence["X509Name"]) -> None:
+        """Replace the CA names sent to clients asking for a certificate.
+
+        :param certificate_authorities: A sequence of
+            :class:`pyossl.crypto.X509Name`.
+        :raises TypeError: for anything that is not an X509Name.
+        :return: None
+        """
+        names = list(certificate_authorities)
+        for name in names:
+            if not isinstance(name, X509Name):
+                raise TypeError(
+                    "client CAs must be X509Name objects, not %s objects"
+                    % type(name).__name__)
+        stack = _lib.sk_new_null()
+        if not stack:
+            raise_error_queue()
+        try:
+            for name in names:
+                copy = _lib.X509_NAME_dup(name._name)
+                if not copy:
+                    raise_error_queue()
+                if not _lib.sk_push(stack, copy):
+                    _lib.X509_NAME_free(copy)
+                    raise_error_queue()
+        except BaseException:
+            stacks.pop_free(stack, _lib.X509_NAME_free)
+            raise
+        _lib.SSL_CTX_set_client_CA_list(self._context, stack)
+
+    def add_client_ca(self, certificate_authority: "X509") -> None:
+        """Add a CA certificate's subject to the names sent to clients
+        asking for a certificate.
+
+        :param certificate_authority: An :class:`pyossl.crypto.X509`.
+        :raises TypeError: if it is not an X509.
+        :return: None
+        """
+        if not isinstance(certificate_authority, X509):
+            raise TypeError("certificate_authority must be an X509 instance")
+        if _lib.SSL_CTX_add_client_CA(self._context,
+                                      certificate_authority._x509) != 1:
+            raise_error_queue()
+
+    # -- sessions ---------------------------------------------------------
+
+    def set_session_id(self, buf: bytes) -> None:
+        """Set the session id context in which sessions may be reused.
+
+        :param bytes buf: The session id context (at most 32 bytes).
+        :raises Error: if it is too long.
+        :return: None
+        """
+        buf = text_to_bytes_and_warn("buf", buf)
+        if not isinstance(buf, bytes):
+            raise TypeError("buf must be a byte string")
+        if _lib.SSL_CTX_set_session_id_context(self._context, buf,
+                                               len(buf)) != 1:
+            raise_error_queue()
+
+    def set_session_cache_mode(self, mode: int) -> int:
+        """Set the behaviour of the session cache.
+
+        :param mode: One or more of the ``SESS_CACHE_*`` flags (or-ed).
+        :return: The previously set mode.
+
+        .. versionadded:: 0.14
+        """
+        if not isinstance(mode, int):
+            raise TypeError("mode must be an integer")
+        return _lib.SSL_CTX_set_session_cache_mode(self._context, mode)
+
+    def get_session_cache_mode(self) -> int:
+        """Get the session cache mode.
+
+        :return: The ``SESS_CACHE_*`` flags in use.
+
+        .. versionadded:: 0.14
+        """
+        return _lib.SSL_CTX_get_session_cache_mode(self._context)
+
+    def set_timeout(self, timeout: int) -> int:
+        """Set the lifetime of new sessions.
+
+        :param timeout: In whole seconds (default 300).
+        :return: The previous timeout.
+        """
+        if not isinstance(timeout, int):
+            raise TypeError("timeout must be an integer")
+        return _lib.SSL_CTX_set_timeout(self._context, timeout)
+
+    def get_timeout(self) -> int:
+        """Get the session lifetime set by :meth:`set_timeout`.
+
+        :return: Seconds (default 300).
+        """
+        return _lib.SSL_CTX_get_timeout(self._context)
+
+    # -- verification -----------------------------------------------------
+
+    def set_verify(self, mode: int,
+                   callback: Optional[_VerifyCallback] = None) -> None:
+        """Set the verification mode and the verification callback.
+
+        :param mode: :const:`VERIFY_NONE` or :const:`VERIFY_PEER`, the
+            latter optionally or-ed with :const:`VERIFY_FAIL_IF_NO_PEER_CERT`
+            and :const:`VERIFY_CLIENT_ONCE`.
+        :param callback: Called as ``callback(connection, x509, errnum,
+            depth, ok)`` for each certificate of the peer's chain; a true
+            result accepts it, a false one (or an exception, re-raised from
+            the call that drove the handshake) rejects the peer.  ``None``
+            keeps OpenSSL's own verdict.
+        :raises TypeError: if *mode* is not an integer or *callback* is not
+            callable.
+        :return: None
+        """
+        if not isinstance(mode, int):
+            raise TypeError("mode must be an integer")
+        fp = self._set_callback("verify", callback, allow_none=True)
+        _lib.SSL_CTX_set_verify(self._context, mode, fp)
+
+    def set_verify_depth(self, depth: int) -> None:
+        """Set the maximum depth of the peer's certificate chain.
+
+        :param depth: An integer.
+        :return: None
+        """
+        if not isinstance(depth, int):
+            raise TypeError("depth must be an integer")
+        _lib.SSL_CTX_set_verify_depth(self._context, depth)
+
+    def get_verify_mode(self) -> int:
+        """Get the verification mode set by :meth:`set_verify`.
+
+        :return: The mode.
+        """
+        return _lib.SSL_CTX_get_verify_mode(self._context)
+
+    def get_verify_depth(self) -> int:
+        """Get the depth set by :meth:`set_verify_depth`.
+
+        :return: The depth.
+        """
+        return _lib.SSL_CTX_get_verify_depth(self._context)
+
+    def get_cert_store(self) -> Optional["X509Store"]:
+        """Get the certificate store of this context, to add trusted
+        certificates without :meth:`load_verify_locations`.
+
+        :return: A :class:`pyossl.crypto.X509Store` (sharing the context's
+            store), or ``None``.
+        """
+        store = _lib.SSL_CTX_get_cert_store(self._context)
+        if not store:
+            return None
+        return X509Store._borrowed(store, self)
+
+    # -- key exchange ------------------------------------------------------
+
+    def load_tmp_dh(self, dhfile: _Path) -> None:
+        """Load Diffie-Hellman parameters for ephemeral DH key exchange.
+
+        :param dhfile: A PEM file of DH parameters (``bytes`` or ``str``).
+        :raises Error: if it cannot be read.
+        :return: None
+        """
+        dhfile = path_arg(dhfile, "dhfile")
+        bio = _lib.BIO_new_file(dhfile, b"r")
+        if not bio:
+            raise_error_queue("BIO_new_file")
+        with scoped(bio, _lib.BIO_free):
+            if _lib.SSL_CTX_set_tmp_dh_from_bio(self._context, bio) != 1:
+                raise_error_queue("load_tmp_dh")
+
+    def set_tmp_ecdh(self, curve: Any) -> None:
+        """Select the curve used for ECDHE key exchange.
+
+        :param curve: A curve object from
+            :func:`pyossl.crypto.get_elliptic_curve` or
+            :func:`pyossl.crypto.get_elliptic_curves`.
+        :return: None
+        """
+        name = getattr(curve, "name", None)
+        if not isinstance(name, str):
+            raise TypeError("curve must be an elliptic curve object")
+        if _lib.SSL_CTX_set1_groups_list(self._context,
+                                         name.encode("ascii")) != 1:
+            raise_error_queue()
+
+    # -- ciphers, options, modes -------------------------------------------
+
+    def set_cipher_list(self, cipher_list: bytes) -> None:
+        """Set the cipher list (TLS 1.2 and below).
+
+        :param bytes cipher_list: An OpenSSL cipher string.
+        :raises Error: if no cipher matches.
+        :return: None
+        """
+        cipher_list = text_to_bytes_and_warn("cipher_list", cipher_list)
+        if not isinstance(cipher_list, bytes):
+            raise TypeError("cipher_list must be a byte string.")
+        if b"\0" in cipher_list:
+            raise ValueError("cipher_list must not contain NUL bytes")
+        if _lib.SSL_CTX_set_cipher_list(self._context, cipher_list) != 1:
+            raise_error_queue()
+        if _lib.since("1.1"):
+            # TLS 1.3 suites are configured apart and always listed: a
+            # string matching nothing else must still be an error.
+            ciphers = _cipher_names(self._context)
+            if ciphers and all(c.startswith("TLS_") and c.count("_") >= 3
+                               and "WITH" not in c for c in ciphers):
+                raise synthetic_error("SSL_CTX_set_cipher_list",
+                                       "no cipher match")
+
+    @requires("SSL_CTX_set_ciphersuites", "TLS 1.3 ciphersuites",
+              "OpenSSL 1.1.1 or later")
+    def set_ciphersuites(self, ciphersuites: bytes) -> None:
+        """Set the TLS 1.3 ciphersuites (OpenSSL 1.1.1+).
+
+        :param bytes ciphersuites: e.g. ``b"TLS_AES_128_GCM_SHA256"``.
+        :raises Error: if none is known.
+        :return: None
+        """
+        if not isinstance(ciphersuites, bytes):
+            raise TypeError("ciphersuites must be a byte string.")
+        if _lib.SSL_CTX_set_ciphersuites(self._context, ciphersuites) != 1:
+            raise_error_queue()
+
+    def set_options(self, options: int) -> int:
+        """Add options (``OP_*``); options set before are kept.
+
+        :param options: The options to add.
+        :return: The new option bit mask.
+        """
+        if not isinstance(options, int):
+            raise TypeError("options must be an integer")
+        return _lib.SSL_CTX_set_options(self._context, options)
+
+    def set_mode(self, mode: int) -> int:
+        """Add modes (``MODE_*``); modes set before are kept.
+
+        :param mode: The modes to add.
+        :return: The new mode bit mask.
+        """
+        if not isinstance(mode, int):
+            raise TypeError("mode must be an integer")
+        extra = mode & MODE_NO_COMPRESSION
+        if extra:
+            _lib.SSL_CTX_set_options(self._context, _lib.SSL_OP_NO_COMPRESSION)
+            mode &= ~MODE_NO_COMPRESSION
+        return _lib.SSL_CTX_set_mode(self._context, mode) | extra
+
+    # -- callbacks --------------------------------------------------------
+
+    def set_info_callback(
+            self, callback: Callable[["Connection", int, int], Any]) -> None:
+        """Set the information callback, called during handshakes.
+
+        :param callback: Called as ``callback(connection, where, ret)``.
+        :return: None
+        """
+        fp = self._set_callback("info", callback)
+        _lib.SSL_CTX_set_info_callback(self._context, fp)
+
+    @requires("SSL_CTX_set_keylog_callback", "Key logging",
+              "OpenSSL 1.1.1 or later")
+    def set_keylog_callback(
+            self, callback: Callable[["Connection", bytes], Any]) -> None:
+        """Set the TLS key logging callback (OpenSSL 1.1.1+).
+
+        :param callback: Called as ``callback(connection, line)`` with one
+            NSS key log line (``bytes``) whenever key material is made.
+        :return: None
+        """
+        fp = self._set_callback("keylog", callback)
+        _lib.SSL_CTX_set_keylog_callback(self._context, fp)
+
+    def set_tlsext_servername_callback(
+            self, callback: Callable[["Connection"], Any]) -> None:
+        """Set the callback for clients that send a server name (SNI).
+
+        :param callback: Called as ``callback(connection)``; it may call
+            :meth:`Connection.set_context`.  An exception aborts the
+            handshake and is re-raised.
+        :return: None
+
+        .. versionadded:: 0.13
+        """
+        fp = self._set_callback("servername", callback)
+        _lib.SSL_CTX_set_tlsext_servername_callback(self._context, fp)
+        _lib.SSL_CTX_set_tlsext_servername_arg(self._context, self._context)
+
+    @requires("SSL_CTX_set_alpn_protos", "ALPN", _ALPN_NEEDS)
+    def set_alpn_protos(self, protos: Sequence[bytes]) -> None:
+        """Set the protocols a client offers by ALPN.
+
+        :param protos: A list of byte strings, e.g. ``[b'h2', b'http/1.1']``.
+        :return: None
+        """
+        data = encode_protocols(protos)
+        if _lib.SSL_CTX_set_alpn_protos(self._context, data, len(data)) != 0:
+            raise_error_queue()
+
+    @requires("SSL_CTX_set_alpn_select_cb", "ALPN", _ALPN_NEEDS)
+    def set_alpn_select_callback(
+            self, callback: Callable[["Connection", List[bytes]], Any]
+    ) -> None:
+        """Set the server's ALPN selection callback.
+
+        :param callback: Called as ``callback(connection, offered)`` with
+            the offered protocols (list of ``bytes``); returns the chosen
+            one, :data:`NO_OVERLAPPING_PROTOCOLS` to go on without ALPN, or
+            ``b""`` to abort the handshake.
+        :return: None
+        """
+        fp = self._set_callback("alpn_select", callback)
+        _lib.SSL_CTX_set_alpn_select_cb(self._context, fp, self._context)
+
+    @requires("SSL_CTX_set_next_protos_advertised_cb", "NPN",
+              _NPN_NEEDS)
+    def set_npn_advertise_callback(
+            self, callback: Callable[["Connection"], List[bytes]]) -> None:
+        """Set the server's NPN callback giving the advertised protocols.
+
+        :param callback: Called as ``callback(connection)``; returns a list
+            of byte strings.
+        :return: None
+
+        .. versionadded:: 0.15
+        """
+        fp = self._set_callback("npn_advertise", callback)
+        _lib.SSL_CTX_set_next_protos_advertised_cb(self._context, fp,
+                                                   self._context)
+
+    @requires("SSL_CTX_set_next_proto_select_cb", "NPN", _NPN_NEEDS)
+    def set_npn_select_callback(
+            self, callback: Callable[["Connection", List[bytes]], bytes]
+    ) -> None:
+        """Set the client's NPN callback choosing among offered protocols.
+
+        :param callback: Called as ``callback(connection, offered)``;
+            returns one of the offered byte strings.
+        :return: None
+
+        .. versionadded:: 0.15
+        """
+        fp = self._set_callback("npn_select", callback)
+        _lib.SSL_CTX_set_next_proto_select_cb(self._context, fp,
+                                              self._context)
+
+    # -- application data -------------------------------------------------
+
+    def get_app_data(self) -> Any:
+        """Get the application data set by :meth:`set_app_data`.
+
+        :return: The data (``None`` by default).
+        """
+        return self._app_data
+
+    def set_app_data(self, data: Any) -> None:
+        """Associate any Python object with this context.
+
+        :param data: The object.
+        :return: None
+        """
+        self._app_data = data
