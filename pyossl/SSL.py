@@ -6,10 +6,12 @@ callbacks, session, context, connection: see ``docs/internals.rst``).
 """
 
 from ._ssl import constants as _constants
+from ._ssl.client_hello import CLIENT_HELLO_RETRY, ClientHello
 from ._ssl.connection import Connection
 from ._ssl.constants import *  # noqa: F401,F403  (OP_*, MODE_*, VERIFY_*...)
 from ._ssl.context import Context
-from ._ssl.exceptions import (Error, SysCallError, WantReadError,
+from ._ssl.exceptions import (Error, SysCallError,
+                              WantClientHelloCallbackError, WantReadError,
                               WantWriteError, WantX509LookupError,
                               ZeroReturnError)
 from ._ssl.session import Session
@@ -22,10 +24,13 @@ __all__ = list(_constants.__all__) + [
     "Error", "WantReadError", "WantWriteError", "WantX509LookupError",
     "ZeroReturnError", "SysCallError", "Session", "Context", "ContextType",
     "Connection", "ConnectionType",
+    # pyossl only (docs/beyond.rst)
+    "ClientHello", "CLIENT_HELLO_RETRY", "WantClientHelloCallbackError",
 ]
 
 for _obj in (Error, SysCallError, WantReadError, WantWriteError,
              WantX509LookupError, ZeroReturnError, Session, Context,
+             ClientHello, WantClientHelloCallbackError,
              Connection, _constants.SSLeay_version):
     _obj.__module__ = __name__            # documented (and shown) here
 del _obj

@@ -733,10 +733,19 @@ entry("SSL.Context.set_passwd_cb", lambda w, c, u: w.ctx().set_passwd_cb(c, u),
       param("userdata", "any", _v(None)))
 for _name in ("set_info_callback", "set_keylog_callback",
               "set_tlsext_servername_callback", "set_alpn_select_callback",
-              "set_npn_advertise_callback", "set_npn_select_callback"):
+              "set_npn_advertise_callback", "set_npn_select_callback",
+              "set_client_hello_callback", "set_psk_server_callback",
+              "set_psk_client_callback", "set_psk_use_session_callback",
+              "set_psk_find_session_callback"):
     entry("SSL.Context." + _name,
           lambda w, c, _n=_name: getattr(w.ctx(), _n)(c),
           param("callback", "callable", _v(cb_true)))
+entry("SSL.Context.use_psk_identity_hint",
+      lambda w, h: w.ctx().use_psk_identity_hint(h),
+      param("hint", "cstr", _v(b"server-hint")))
+entry("SSL.Session.from_psk", lambda w, k, c: SSL.Session.from_psk(k, c),
+      param("key", "bytes", _v(bytes(range(32)))),
+      param("ciphersuite", "cstr", _v(b"TLS_AES_128_GCM_SHA256")))
 entry("SSL.Context.set_app_data", lambda w, d: w.ctx().set_app_data(d),
       param("data", "any", _v(1)))
 entry("SSL.Connection", lambda w, c, s: SSL.Connection(c, s),

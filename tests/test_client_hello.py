@@ -18,10 +18,6 @@ from pyossl import SSL
 from ssl_helpers import (TIMEOUT, client_context, handshake_memory,
                          memory_pair, pump, server_context, socket_pair)
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(SSL, "ClientHello"),
-    reason="section 3 (ClientHello callback) is not implemented yet")
-
 HAS_CLIENT_HELLO = LIB.version_num >= 0x10101000
 needs_client_hello = pytest.mark.skipif(
     not HAS_CLIENT_HELLO,

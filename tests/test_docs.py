@@ -17,7 +17,7 @@ import zlib
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = ("pyossl.crypto", "pyossl.SSL", "pyossl.rand")
+MODULES = ("pyossl.crypto", "pyossl.SSL", "pyossl.rand", "pyossl.raw")
 
 sphinx = pytest.importorskip(
     "sphinx", reason="Sphinx is not installed (pip install sphinx)")

@@ -7,12 +7,10 @@ import gc
 import pytest
 
 from conftest import GEN, LIB
-from pyossl import SSL, crypto
+from pyossl import SSL, crypto, raw
 from ssl_helpers import (client_context, handshake_memory, memory_pair,
                          server_context)
 
-raw = pytest.importorskip(
-    "pyossl.raw", reason="section 3 (pyossl.raw) is not implemented yet")
 
 
 def load_cert(pki):

@@ -222,9 +222,15 @@ def test_every_declared_symbol_resolves(lib):
         lib.describe(), lib.missing)
 
 
+# Named like pointer getters, but they return a status (int) and hand the
+# pointer back through an out-parameter.
+_STATUS_GETTERS = ("SSL_client_hello_get0_ext",
+                   "SSL_client_hello_get1_extensions_present")
+
+
 def test_no_pointer_result_defaults_to_int():
     for rec in _table.DECLARATIONS:
-        if isinstance(rec, records.Fn):
+        if isinstance(rec, records.Fn) and rec.name not in _STATUS_GETTERS:
             assert rec.restype is not ctypes.c_int or not (
                 rec.name.endswith("_new") or "_get0_" in rec.name
                 or "_get1_" in rec.name or rec.name.startswith("d2i_")

@@ -21,10 +21,6 @@ from pyossl import SSL
 from ssl_helpers import (TIMEOUT, client_context, handshake_memory,
                          memory_pair, pump, server_context)
 
-pytestmark = pytest.mark.skipif(
-    not hasattr(SSL.Context, "set_psk_server_callback"),
-    reason="section 3 (TLS-PSK) is not implemented yet")
-
 KEY = bytes.fromhex("00112233445566778899aabbccddeeff")
 OTHER_KEY = bytes.fromhex("ffeeddccbbaa99887766554433221100")
 IDENTITY = b"client-7"

@@ -110,12 +110,8 @@ else:
     import pytest
 
     from conftest import LIB
-    from pyossl import SSL
 
     pytestmark = [
-        pytest.mark.skipif(
-            not hasattr(SSL.Context, "set_psk_server_callback"),
-            reason="section 3 (TLS-PSK) is not implemented yet"),
         pytest.mark.skipif(
             LIB.version_num < 0x10101000,
             reason="TLS 1.3 needs OpenSSL 1.1.1 (loaded %s)"

@@ -32,6 +32,25 @@ SELECT_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_void_p, c_uint,
 ADVERTISE_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p, c_void_p)
 # void keylog_cb(const SSL *ssl, const char *line)
 KEYLOG_CB = CFUNCTYPE(None, c_void_p, c_char_p)
+# int client_hello_cb(SSL *s, int *al, void *arg)  (1.1.1+)
+CLIENT_HELLO_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p)
+# unsigned int psk_client_cb(SSL *ssl, const char *hint, char *identity,
+#     unsigned int max_identity_len, unsigned char *psk,
+#     unsigned int max_psk_len) -- strings as c_void_p: read (NULL-checked)
+#     inside the thunk
+PSK_CLIENT_CB = CFUNCTYPE(c_uint, c_void_p, c_void_p, c_void_p, c_uint,
+                          c_void_p, c_uint)
+# unsigned int psk_server_cb(SSL *ssl, const char *identity,
+#     unsigned char *psk, unsigned int max_psk_len)
+PSK_SERVER_CB = CFUNCTYPE(c_uint, c_void_p, c_void_p, c_void_p, c_uint)
+# int psk_use_session_cb(SSL *ssl, const EVP_MD *md,
+#     const unsigned char **id, size_t *idlen, SSL_SESSION **sess)  (1.1.1+)
+PSK_USE_SESSION_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_void_p,
+                               c_void_p, c_void_p)
+# int psk_find_session_cb(SSL *ssl, const unsigned char *identity,
+#     size_t identity_len, SSL_SESSION **sess)  (1.1.1+)
+PSK_FIND_SESSION_CB = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t,
+                                c_void_p)
 
 # ------------------------------------------------------------ ctrl numbers --
 # (identical in 1.0.2, 1.1.x and 3.x)
@@ -512,4 +531,59 @@ DECLARATIONS = [
     Const.same("SSL_OP_CRYPTOPRO_TLSEXT_BUG", 0x80000000),
     Const("SSL_OP_ALL", {"1.0.2": 0x80000BFF, "1.1": 0x80000854,
                          "3.0": 0x80000850}),
+    # --- pyossl only: ClientHello callback and TLS-PSK (section 3) ---
+    # ClientHello callback (1.1.1+; optional: 1.1.0 lacks it) -----------
+    Fn("SSL_CTX_set_client_hello_cb", None, [c_void_p, c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_client_hello_isv2", c_int, [c_void_p], lib="ssl", since="1.1",
+       optional=True),
+    Fn("SSL_client_hello_get0_legacy_version", c_uint, [c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_client_hello_get0_random", c_size_t, [c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_client_hello_get0_session_id", c_size_t, [c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_client_hello_get0_ciphers", c_size_t, [c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_client_hello_get0_compression_methods", c_size_t,
+       [c_void_p, c_void_p], lib="ssl", since="1.1", optional=True),
+    # int **out freed with OPENSSL_free
+    Fn("SSL_client_hello_get1_extensions_present", c_int,
+       [c_void_p, c_void_p, c_void_p], lib="ssl", since="1.1",
+       optional=True),
+    Fn("SSL_client_hello_get0_ext", c_int,
+       [c_void_p, c_uint, c_void_p, c_void_p], lib="ssl", since="1.1",
+       optional=True),
+    # const SSL_CIPHER *SSL_CIPHER_find(SSL *, const unsigned char *id2)
+    Fn("SSL_CIPHER_find", c_void_p, [c_void_p, c_char_p], lib="ssl"),
+    # (1.1.1+, but plain numbers: defined for every build)
+    Const.same("SSL_CLIENT_HELLO_SUCCESS", 1),
+    Const.same("SSL_CLIENT_HELLO_ERROR", 0),
+    Const.same("SSL_CLIENT_HELLO_RETRY", -1),
+    Const.same("SSL_ERROR_WANT_CLIENT_HELLO_CB", 11, since="1.1"),
+    Const.same("SSL_AD_HANDSHAKE_FAILURE", 40),
+    # TLS-PSK (optional: a build configured no-psk lacks them) ------------
+    Fn("SSL_CTX_set_psk_client_callback", None, [c_void_p, c_void_p],
+       lib="ssl", optional=True),
+    Fn("SSL_CTX_set_psk_server_callback", None, [c_void_p, c_void_p],
+       lib="ssl", optional=True),
+    Fn("SSL_CTX_use_psk_identity_hint", c_int, [c_void_p, c_char_p],
+       lib="ssl", optional=True),
+    Fn("SSL_get_psk_identity", c_char_p, [c_void_p], lib="ssl",
+       optional=True),
+    # TLS 1.3 external PSKs (1.1.1+) --------------------------------------
+    Fn("SSL_CTX_set_psk_use_session_callback", None, [c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_CTX_set_psk_find_session_callback", None, [c_void_p, c_void_p],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_SESSION_new", c_void_p, [], lib="ssl"),
+    Fn("SSL_SESSION_up_ref", c_int, [c_void_p], lib="ssl", since="1.1"),
+    # accepts at most 256 bytes (1.1.1) / 512 (3.x); a longer key fails
+    # with nothing on the error queue
+    Fn("SSL_SESSION_set1_master_key", c_int, [c_void_p, c_char_p, c_size_t],
+       lib="ssl", since="1.1", optional=True),
+    Fn("SSL_SESSION_set_cipher", c_int, [c_void_p, c_void_p], lib="ssl",
+       since="1.1", optional=True),
+    Fn("SSL_SESSION_set_protocol_version", c_int, [c_void_p, c_int],
+       lib="ssl", since="1.1", optional=True),
 ]

@@ -22,8 +22,10 @@ from .._runtime.ownership import Owner
 from .._runtime.text import text, text_to_bytes_and_warn
 from .callbacks import CallbackSlots, connections, encode_protocols
 from .constants import VERIFY_PEER
-from .context import _ALPN_NEEDS, _NPN_NEEDS, Context, _VerifyCallback
+from .context import (_ALPN_NEEDS, _NPN_NEEDS, _PSK_NEEDS, Context,
+                      _VerifyCallback)
 from .exceptions import (Error, SysCallError, WantReadError, WantWriteError,
+                         WantClientHelloCallbackError,
                          WantX509LookupError, ZeroReturnError,
                          raise_error_queue)
 from .session import Session
@@ -55,6 +57,8 @@ _ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
 _ERROR_WANT_WRITE = _lib.SSL_ERROR_WANT_WRITE
 _ERROR_ZERO_RETURN = _lib.SSL_ERROR_ZERO_RETURN
 _ERROR_WANT_X509_LOOKUP = _lib.SSL_ERROR_WANT_X509_LOOKUP
+_ERROR_WANT_CLIENT_HELLO_CB = getattr(_lib, "SSL_ERROR_WANT_CLIENT_HELLO_CB",
+                                      None)
 _ERROR_SYSCALL = _lib.SSL_ERROR_SYSCALL
 _ERROR_SSL = _lib.SSL_ERROR_SSL
 _ERROR_NONE = _lib.SSL_ERROR_NONE
@@ -158,6 +162,9 @@ class Connection(CallbackSlots, Owner):
     _selection_keepalive: Any = None
     _callback_lost: Optional[BaseException] = None
     _verify_unchecked = True
+    _psk_guard = False
+    _psk_hint_received: Optional[bytes] = None
+    _psk_identity_keepalive: Any = None
 
     def __init__(self, context: Context, socket: Any = None) -> None:
         if not isinstance(context, Context):
@@ -172,6 +179,9 @@ class Connection(CallbackSlots, Owner):
         # Callbacks registered with the first context stay in force after
         # set_context (OpenSSL keeps it as the session context).
         self._initial_context = context
+        # Fail closed with PSKs (see pyossl._ssl.psk): any callback
+        # exception during a C call leaves the connection unusable.
+        self._psk_guard = context._has_psk_callbacks()
         self._app_data = None
         self._callbacks = {"verify": context._callback("verify")}
         connections[ssl] = self
@@ -218,7 +228,7 @@ class Connection(CallbackSlots, Owner):
         once the handshake is complete, check that no certificate failure
         went through without an explicit accept (fail closed)."""
         if _callback_failed():
-            _check_callbacks(self)
+            self._check_callbacks()
         if self._verify_unchecked and _SSL_is_init_finished(ssl):
             self._verify_unchecked = False
             self._check_verified(ssl)
@@ -244,8 +254,18 @@ class Connection(CallbackSlots, Owner):
                 % text(_lib.X509_verify_cert_error_string(result)))])
             self._refuse_lost()
 
-    def _raise_ssl_error(self, ssl, result):
+    def _check_callbacks(self):
+        """Re-raise a callback's exception (a guarded PSK connection is
+        made unusable first)."""
+        if (self._psk_guard and self._callback_lost is None
+                and _callback_failed()):
+            self._callback_lost = Error([(
+                "pyossl", "psk", "a callback of this PSK connection raised; "
+                "the handshake cannot go on")])
         _check_callbacks(self)
+
+    def _raise_ssl_error(self, ssl, result):
+        self._check_callbacks()
         error = _SSL_get_error(ssl, result)
         if error == _ERROR_WANT_READ:
             raise WantReadError()
@@ -255,6 +275,8 @@ class Connection(CallbackSlots, Owner):
             raise ZeroReturnError()
         if error == _ERROR_WANT_X509_LOOKUP:
             raise WantX509LookupError()
+        if error == _ERROR_WANT_CLIENT_HELLO_CB:
+            raise WantClientHelloCallbackError()
         if error == _ERROR_SYSCALL:
             errno = _last_errno() if self._socket is not None else 0
             code = _ERR_peek_error()
@@ -922,6 +944,28 @@ class Connection(CallbackSlots, Owner):
         :rtype: bool
         """
         return bool(_lib.SSL_session_reused(self._ssl))
+
+    # -- pyossl only: TLS-PSK ----------------------------------------------
+
+    @requires("SSL_get_psk_identity", "TLS-PSK", _PSK_NEEDS)
+    def get_psk_identity(self) -> Optional[bytes]:
+        """The PSK identity of a TLS 1.2 PSK handshake: on a server the one
+        the client sent, on a client the one it sent (pyossl only; see
+        :ref:`psk`).
+
+        :return: The identity, or ``None`` (no PSK handshake; TLS 1.3,
+            where OpenSSL does not record it: the PSK callback saw it).
+        """
+        return _lib.SSL_get_psk_identity(self._ssl)
+
+    def get_psk_identity_hint(self) -> Optional[bytes]:
+        """On a client, the PSK identity hint the server sent (TLS 1.2), as
+        the PSK client callback received it (pyossl only; see :ref:`psk`).
+
+        :return: The hint, or ``None`` (none was sent, a server, or the
+            callback has not run).
+        """
+        return self._psk_hint_received
 
     # -- key material -----------------------------------------------------
 

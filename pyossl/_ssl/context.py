@@ -9,7 +9,7 @@ from .._crypto.names import X509Name
 from .._crypto.stores import X509Store
 from .._runtime import stacks
 from .._runtime.callbacks import check_callbacks
-from .._runtime.convert import path_arg
+from .._runtime.convert import c_string_arg, path_arg
 from .._runtime.errors import clear_error_queue
 from .._runtime.library import lib as _lib
 from .._runtime.library import requires
@@ -17,12 +17,15 @@ from .._runtime.ownership import Owner
 from .._runtime.scoped import scoped
 from .._runtime.text import text_to_bytes_and_warn
 from .callbacks import CallbackSlots, contexts, encode_protocols
+from .client_hello import ClientHelloCallback
 from .constants import (FILETYPE_PEM, MODE_NO_COMPRESSION, SSLv2_METHOD,
                         SSLv3_METHOD, SSLv23_METHOD, TLS1_1_VERSION,
                         TLS1_2_VERSION, TLS1_VERSION, TLS_CLIENT_METHOD,
                         TLS_METHOD, TLS_SERVER_METHOD, TLSv1_1_METHOD,
                         TLSv1_2_METHOD, TLSv1_METHOD)
 from .exceptions import raise_error_queue, synthetic_error
+from .psk import (PskClientCallback, PskFindSessionCallback,
+                  PskServerCallback, PskUseSessionCallback)
 
 if TYPE_CHECKING:                                    # pragma: no cover
     from .connection import Connection
@@ -32,6 +35,7 @@ _VerifyCallback = Callable[..., Any]
 
 _ALPN_NEEDS = "OpenSSL 1.0.2 or later"
 _NPN_NEEDS = "an OpenSSL built with NPN (1.0.1 to 1.1.1, most 3.x)"
+_PSK_NEEDS = "1.0.2 (built with PSK support)"
 
 
 def _cipher_names(context):
@@ -712,6 +716,139 @@ class Context(CallbackSlots, Owner):
         fp = self._set_callback("npn_select", callback)
         _lib.SSL_CTX_set_next_proto_select_cb(self._context, fp,
                                               self._context)
+
+    # -- pyossl only: ClientHello callback, TLS-PSK --------------------------
+
+    @requires("SSL_CTX_set_client_hello_cb", "The ClientHello callback",
+              "1.1.1")
+    def set_client_hello_callback(self,
+                                  callback: ClientHelloCallback) -> None:
+        """Set the callback OpenSSL calls on a server as soon as a
+        ClientHello arrives, before it chooses the protocol version, the
+        ciphersuite or the certificate (OpenSSL 1.1.1 and later; pyossl
+        only).  See :ref:`client-hello`.
+
+        :param callback: Called as ``callback(connection, client_hello)``
+            with the :class:`Connection` and a :class:`ClientHello`.  It may
+            switch the connection to another context
+            (:meth:`Connection.set_context`).  It returns ``None`` to go on,
+            or :data:`CLIENT_HELLO_RETRY` to pause the handshake: the call
+            that drove it raises :exc:`WantClientHelloCallbackError`, and
+            repeating that call runs the callback again.  An exception
+            aborts the handshake (``handshake_failure`` alert) and is
+            raised again from the call that drove it; any other result is
+            a :exc:`TypeError`, raised the same way.
+        :raises TypeError: if *callback* is not callable.
+        :raises NotImplementedError: with OpenSSL older than 1.1.1.
+        :return: None
+        """
+        fp = self._set_callback("client_hello", callback)
+        _lib.SSL_CTX_set_client_hello_cb(self._context, fp, self._context)
+
+    @requires("SSL_CTX_use_psk_identity_hint", "TLS-PSK", _PSK_NEEDS)
+    def use_psk_identity_hint(self, hint: bytes) -> None:
+        """Set the PSK identity hint a server sends to clients in TLS 1.2
+        PSK handshakes (pyossl only).  See :ref:`psk`.
+
+        :param bytes hint: The hint (``PSK_MAX_IDENTITY_LEN`` bytes at
+            most: 128 with OpenSSL 1.x, 256 with 3.x).
+        :raises TypeError: if *hint* is not bytes.
+        :raises ValueError: if it contains a NUL byte.
+        :raises Error: if OpenSSL refuses it (too long).
+        :return: None
+        """
+        hint = c_string_arg(hint, "hint", text=False)
+        if _lib.SSL_CTX_use_psk_identity_hint(self._context, hint) != 1:
+            raise_error_queue("SSL_CTX_use_psk_identity_hint")
+
+    @requires("SSL_CTX_set_psk_server_callback", "TLS-PSK", _PSK_NEEDS)
+    def set_psk_server_callback(self, callback: PskServerCallback) -> None:
+        """Set the server's PSK callback, used by TLS 1.2 PSK ciphersuites
+        and, with OpenSSL 1.1.1 and later, by TLS 1.3 (pyossl only).  See
+        :ref:`psk`.
+
+        :param callback: Called as ``callback(connection, identity)`` with
+            the identity the client sent (``bytes``).  It returns the key
+            (``bytes``, at most 256 bytes with OpenSSL 1.x, 512 with 3.x),
+            or ``None`` (or ``b""``) for an identity it does not know.  An
+            exception, or a result of another type or size, aborts the
+            handshake, is raised again from the call that drove it, and
+            leaves the connection unusable.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+        """
+        fp = self._set_callback("psk_server", callback)
+        _lib.SSL_CTX_set_psk_server_callback(self._context, fp)
+
+    @requires("SSL_CTX_set_psk_client_callback", "TLS-PSK", _PSK_NEEDS)
+    def set_psk_client_callback(self, callback: PskClientCallback) -> None:
+        """Set the client's PSK callback, used by TLS 1.2 PSK ciphersuites
+        and, with OpenSSL 1.1.1 and later, by TLS 1.3 (pyossl only).  See
+        :ref:`psk`.
+
+        :param callback: Called as ``callback(connection, hint)`` with the
+            server's identity hint (``bytes``; ``None`` when it sent none,
+            and always in TLS 1.3).  It returns ``(identity, key)``, both
+            ``bytes`` (the identity without NUL bytes and shorter than
+            OpenSSL's buffer: 127 bytes with 1.1.1, 255 with 3.x), or
+            ``None`` to offer no PSK (TLS 1.2: the handshake fails; TLS 1.3:
+            it goes on without one).  An exception, or a result of another
+            type or size, aborts the handshake, is raised again from the
+            call that drove it, and leaves the connection unusable.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+        """
+        fp = self._set_callback("psk_client", callback)
+        _lib.SSL_CTX_set_psk_client_callback(self._context, fp)
+
+    @requires("SSL_CTX_set_psk_use_session_callback",
+              "TLS 1.3 external PSKs", "1.1.1")
+    def set_psk_use_session_callback(
+            self, callback: PskUseSessionCallback) -> None:
+        """Set the client's TLS 1.3 external PSK callback (OpenSSL 1.1.1 and
+        later; pyossl only).  See :ref:`psk`.
+
+        :param callback: Called as ``callback(connection)`` for each
+            ClientHello.  It returns ``(identity, session)``: the identity
+            (``bytes``, 1 to 65535, any bytes) and a :class:`Session`
+            holding the key (:meth:`Session.from_psk`), or ``None`` to offer
+            no PSK.  An exception or a wrong result aborts the handshake and
+            is raised again from the call that drove it.
+        :raises TypeError: if *callback* is not callable.
+        :raises NotImplementedError: with OpenSSL older than 1.1.1.
+        :return: None
+        """
+        fp = self._set_callback("psk_use_session", callback)
+        _lib.SSL_CTX_set_psk_use_session_callback(self._context, fp)
+
+    @requires("SSL_CTX_set_psk_find_session_callback",
+              "TLS 1.3 external PSKs", "1.1.1")
+    def set_psk_find_session_callback(
+            self, callback: PskFindSessionCallback) -> None:
+        """Set the server's TLS 1.3 external PSK callback (OpenSSL 1.1.1
+        and later; pyossl only).  See :ref:`psk`.
+
+        :param callback: Called as ``callback(connection, identity)`` with
+            the identity the client offered (``bytes``).  It returns the
+            :class:`Session` holding the key for it, or ``None`` for an
+            unknown identity (OpenSSL then tries the callback of
+            :meth:`set_psk_server_callback`, if one is set).  The session's
+            hash must be that of the ciphersuite the server chooses, or the
+            PSK is not used: restrict the server's TLS 1.3 ciphersuites
+            accordingly.
+        :raises TypeError: if *callback* is not callable.
+        :raises NotImplementedError: with OpenSSL older than 1.1.1.
+        :return: None
+        """
+        fp = self._set_callback("psk_find_session", callback)
+        _lib.SSL_CTX_set_psk_find_session_callback(self._context, fp)
+
+    def _has_psk_callbacks(self):
+        """Whether a PSK callback is set (connections made now are
+        guarded: see :mod:`pyossl._ssl.psk`)."""
+        return any(self._callback(name) is not None for name in (
+            "psk_server", "psk_client", "psk_use_session",
+            "psk_find_session"))
 
     # -- application data -------------------------------------------------
 

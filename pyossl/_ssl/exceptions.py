@@ -26,6 +26,14 @@ class WantX509LookupError(Error):
     """An application callback asked to be called again."""
 
 
+class WantClientHelloCallbackError(WantX509LookupError):
+    """The ClientHello callback paused the handshake by returning
+    :data:`CLIENT_HELLO_RETRY`: call the same method again when the
+    application is ready, and OpenSSL runs the callback again (pyossl
+    only; see :ref:`client-hello`).  Being a :exc:`WantX509LookupError`,
+    it is caught where that is."""
+
+
 class ZeroReturnError(Error):
     """The TLS connection was closed cleanly by the peer (close_notify)."""
 
