@@ -211,3 +211,38 @@ def test_exception_at_thunk_entry_is_caught_and_reraised():
     assert owner._callback_lost is boom         # the owner is poisoned
     assert lost_args and lost_args[0] is not None   # rescue saw the args
     lib.ERR_clear_error()
+
+
+# ------------------------------------------------- Owner's __del__ path --
+
+class _Bio(ownership.Owner):
+    _handle_attr = "_bio"
+    _handle_free = "BIO_free"
+
+
+def test_owner_frees_its_handle_once_through_del():
+    obj = _Bio()
+    obj._own(lib.BIO_new(lib.BIO_s_mem()))
+    assert obj._bio and "_owned" in obj.__dict__
+    shared = __import__("copy").copy(obj)
+    assert "_owned" not in shared.__dict__ and shared._bio == obj._bio
+    ref = __import__("weakref").ref(obj)
+    del obj
+    gc.collect()
+    assert ref() is not None            # the copy keeps the owner alive
+    del shared
+    gc.collect()
+    assert ref() is None
+    ownership.drain_frees()
+    obj = _Bio()
+    obj._own(lib.BIO_new(lib.BIO_s_mem()))
+    ownership.free_now(obj, "_bio")
+    assert "_owned" not in obj.__dict__
+    ownership.free_now(obj, "_bio")
+    obj.__del__()                       # nothing left to free
+    with pytest.raises(ValueError):
+        _Bio()._own(None)
+    for bad in (__import__("copy").deepcopy, __import__("pickle").dumps):
+        with pytest.raises(TypeError):
+            bad(obj)
+    ownership.drain_frees()
