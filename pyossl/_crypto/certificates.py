@@ -2,7 +2,6 @@
 (:class:`X509Req`), and stacks of certificates."""
 
 from ctypes import byref, c_uint, create_string_buffer
-from base64 import b16encode
 from typing import Any, Iterable, List, Optional, Union
 
 from .._runtime import stacks
@@ -150,8 +149,7 @@ class X509(CertificateBase):
         length = c_uint(len(buf))
         openssl_assert(lib.X509_digest(self._x509, md, buf, byref(length))
                         == 1)
-        return b":".join(b16encode(buf.raw[i:i + 1]).upper()
-                         for i in range(length.value))
+        return buf.raw[:length.value].hex(":").upper().encode("ascii")
 
     def subject_name_hash(self) -> int:
         """Return the hash of the X509 subject.

@@ -1,7 +1,8 @@
 """Distinguished names: :class:`X509Name`."""
 
 import operator
-from ctypes import byref, c_void_p, create_string_buffer, string_at
+from ctypes import (addressof, byref, c_void_p, create_string_buffer,
+                    string_at)
 from typing import TYPE_CHECKING, List, Optional, Tuple, Union
 
 from .._runtime.library import lib
@@ -298,6 +299,9 @@ class X509Name(Owner):
         :rtype: :py:class:`list` of ``name, value`` tuples.
         """
         ptr = self._name
+        result = _der_components(ptr)
+        if result is not None:
+            return result
         result = []
         for i in range(lib.X509_NAME_entry_count(ptr)):
             entry = lib.X509_NAME_get_entry(ptr, i)
@@ -309,3 +313,120 @@ class X509Name(Owner):
 
 
 X509NameType = X509Name
+
+
+# -- get_components from one i2d_X509_NAME and a DER walk (issue 15) -------
+#
+# OpenSSL keeps a name's DER encoding (re-encoded when the name changes), so
+# one i2d call and a walk of SEQUENCE OF SET OF SEQUENCE {OID, value} give
+# what seven calls per entry give.  The walk accepts only the common shape:
+# short-form OIDs of objects OpenSSL knows and values of the universal
+# string types, whose ASN1_STRING data is exactly the content octets.
+# Anything else (another value type, a constructed or long-tag value, an
+# unknown object, an entry count that differs from X509_NAME_entry_count)
+# makes it return None and the caller makes the per-entry calls.
+
+_STRING_TAGS = frozenset((0x0c, 0x12, 0x13, 0x14, 0x15, 0x16, 0x19, 0x1a,
+                          0x1b, 0x1c, 0x1e))
+# DER OID content -> short name, for objects of OpenSSL's built-in or
+# registered table only (a nid is never unregistered or renamed).
+_short_names = {}  # type: dict
+
+
+def _oid_text(body):
+    """Dotted text of the content octets of a DER OID."""
+    parts, value, first, fresh = [], 0, True, True
+    for byte in body:
+        if fresh and byte == 0x80:
+            raise ValueError("non-minimal OID")   # OpenSSL: another OID
+        fresh = not byte & 0x80
+        value = (value << 7) | (byte & 0x7f)
+        if not byte & 0x80:
+            if first:
+                top = min(value // 40, 2)
+                parts += [top, value - 40 * top]
+                first = False
+            else:
+                parts.append(value)
+            value = 0
+    if not fresh or first:
+        raise ValueError("truncated OID")
+    return ".".join(map(str, parts)).encode("ascii")
+
+
+def _short_name(oid):
+    short = _short_names.get(oid)
+    if short is None:
+        nid = lib.OBJ_txt2nid(_oid_text(oid))
+        short = lib.OBJ_nid2sn(nid) if nid else None
+        if not short:
+            raise ValueError("unknown object")
+        _short_names[oid] = short
+    return short
+
+
+def _length(der, pos):
+    """(content start, content end) of the element whose length octets
+    start at *pos*."""
+    b = der[pos]
+    if b < 0x80:
+        return pos + 1, pos + 1 + b
+    count = b & 0x7f
+    if not 1 <= count <= 3:
+        raise ValueError("length form")
+    start = pos + 1 + count
+    return start, start + int.from_bytes(der[pos + 1:start], "big")
+
+
+def _walk(der):
+    if der[0] != 0x30:
+        raise ValueError("not a SEQUENCE")
+    pos, end = _length(der, 1)
+    if end != len(der):
+        raise ValueError("length")
+    out = []
+    append = out.append
+    while pos < end:
+        if der[pos] != 0x31:
+            raise ValueError("not a SET")
+        spos, send = _length(der, pos + 1)
+        if send > end:
+            raise ValueError("length")
+        while spos < send:
+            if der[spos] != 0x30:
+                raise ValueError("not a SEQUENCE")
+            apos, aend = _length(der, spos + 1)
+            if aend > send or der[apos] != 0x06 or der[apos + 1] >= 0x80:
+                raise ValueError("not an OID")
+            oend = apos + 2 + der[apos + 1]
+            if der[oend] not in _STRING_TAGS:
+                raise ValueError("value type")
+            vpos, vend = _length(der, oend + 1)
+            if vend != aend:
+                raise ValueError("length")
+            append((_short_name(der[apos + 2:oend]), der[vpos:vend]))
+            spos = aend
+        if spos != send:
+            raise ValueError("length")
+        pos = send
+    return out
+
+
+def _der_components(ptr):
+    """``get_components()`` of the ``X509_NAME*`` *ptr* from its DER, or
+    None where the per-entry calls must answer."""
+    size = lib.i2d_X509_NAME(ptr, None)
+    if size <= 0:
+        clear()
+        return None
+    buf = create_string_buffer(size)
+    if lib.i2d_X509_NAME(ptr, byref(c_void_p(addressof(buf)))) != size:
+        clear()
+        return None
+    try:
+        out = _walk(buf.raw)
+    except (ValueError, IndexError):
+        return None
+    if len(out) != lib.X509_NAME_entry_count(ptr):
+        return None
+    return out
