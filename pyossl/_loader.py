@@ -20,7 +20,6 @@ chosen at ``INFO``: ``python -m pyossl --verbose`` shows them.
 
 import atexit
 import ctypes
-import logging
 import os
 import re
 import sys
@@ -35,7 +34,24 @@ ENV_LIBCRYPTO = "PYOSSL_LIBCRYPTO"
 ENV_LIBSSL = "PYOSSL_LIBSSL"
 ENV_DIR = "PYOSSL_OPENSSL_DIR"
 
-log = logging.getLogger("pyossl")
+class _Log(object):
+    """The ``pyossl`` logger without importing :mod:`logging` (6 ms of
+    import time): the loader only logs DEBUG and INFO, which logging drops
+    anyway unless the program imported it and configured a handler or a
+    level, so a message is passed on only when :mod:`logging` is loaded."""
+
+    def debug(self, *args):
+        logging = sys.modules.get("logging")
+        if logging is not None:
+            logging.getLogger("pyossl").debug(*args)
+
+    def info(self, *args):
+        logging = sys.modules.get("logging")
+        if logging is not None:
+            logging.getLogger("pyossl").info(*args)
+
+
+log = _Log()
 
 _lock = threading.RLock()
 _lib = None
@@ -54,11 +70,54 @@ class Lib(object):
     ``missing`` (required symbols that did not resolve), ``unavailable``
     (optional symbols that did not resolve), ``bound`` (name -> C name),
     ``python_locking`` (1.0.2 locking callbacks installed by pyossl).
+
+    Functions and macros are bound on first use (:meth:`__getattr__`
+    looks the name's record up, resolves it and stores the result as an
+    instance attribute, so later lookups never come back here); constants
+    are set at load.  Reading ``bound``, ``missing`` or ``unavailable``
+    binds every remaining record first, so they always describe the whole
+    table.
     """
+
+    _pending = None            # name -> record not bound yet
+
+    def __getattr__(self, name):
+        pending = self._pending
+        rec = pending.get(name) if pending else None
+        if rec is None:
+            raise AttributeError(name)
+        with _lock:
+            value = self.__dict__.get(name)
+            if value is None:
+                value = _bind_record(self, rec)
+                pending.pop(name, None)
+        return value
+
+    def bind_all(self):
+        """Bind every record not bound yet (diagnostics and tests)."""
+        for name in list(self._pending or ()):
+            getattr(self, name)
+
+    @property
+    def bound(self):
+        self.bind_all()
+        return self._bound
+
+    @property
+    def missing(self):
+        self.bind_all()
+        return self._missing
+
+    @property
+    def unavailable(self):
+        self.bind_all()
+        return self._unavailable
 
     def available(self, name):
         """Whether *name* is bound to a real symbol or macro of this build."""
-        return name in self.bound
+        if self._pending and name in self._pending:
+            getattr(self, name)
+        return name in self._bound
 
     def since(self, name):
         """Whether this build is of the generation *name* (``"1.1"``,
@@ -443,14 +502,15 @@ def _stub(lib, name, feature=None):
 
 
 def bind(lib, declarations):
-    """Bind every record of *declarations* that applies to ``lib``."""
+    """Set the constants of *declarations* that apply to ``lib`` and
+    register its functions and macros, which :meth:`Lib.__getattr__` binds
+    on first use."""
     gen = lib.generation
-    lib.bound = {}
-    lib.missing = []
-    lib.unavailable = []
+    lib._bound = {}
+    lib._missing = []
+    lib._unavailable = []
     lib.constants = {}
-    macros = []
-    handles = {"crypto": lib._crypto, "ssl": lib._ssl}
+    pending = {}
     for rec in declarations:
         if isinstance(rec, Const):
             value = rec.values.get(gen)
@@ -458,33 +518,41 @@ def bind(lib, declarations):
                 setattr(lib, rec.name, value)
                 lib.constants[rec.name] = value
             continue
-        if gen not in rec.gens:
-            continue
-        if isinstance(rec, Macro):
-            macros.append(rec)
-            continue
-        assert isinstance(rec, Fn)
-        handle = handles[rec.lib]
-        for cname in rec.cnames:
-            func = _symbol(handle, cname)
-            if func is not None:
-                break
-        if func is None:
-            (lib.unavailable if rec.optional else lib.missing).append(
-                rec.name)
-            setattr(lib, rec.name, _stub(lib, rec.name))
-            continue
-        # A fresh function object per record: the same C symbol may be
-        # declared under two names with different signatures.
-        func = type(func)((cname, handle))
-        func.argtypes = rec.argtypes
-        func.restype = rec.restype
-        setattr(lib, rec.name, func)
-        lib.bound[rec.name] = cname
-    for rec in macros:
-        setattr(lib, rec.name, rec.factory(lib))
-        lib.bound[rec.name] = "macro"
+        if gen in rec.gens:
+            pending[rec.name] = rec
+    lib._pending = pending
     return lib
+
+
+def _bind_record(lib, rec):
+    """Resolve one function or macro record and store it on ``lib``."""
+    if isinstance(rec, Macro):
+        value = rec.factory(lib)
+        setattr(lib, rec.name, value)
+        lib._bound[rec.name] = "macro"
+        return value
+    assert isinstance(rec, Fn)
+    handle = lib._crypto if rec.lib == "crypto" else lib._ssl
+    func = None
+    for cname in rec.cnames:
+        try:
+            # handle[name]: a fresh function object per record (the same C
+            # symbol may be declared under two names with different
+            # signatures), not the handle's cached attribute.
+            func = handle[cname]
+            break
+        except AttributeError:
+            pass
+    if func is None:
+        (lib._unavailable if rec.optional else lib._missing).append(rec.name)
+        value = _stub(lib, rec.name)
+        setattr(lib, rec.name, value)
+        return value
+    func.argtypes = rec.argtypes
+    func.restype = rec.restype
+    setattr(lib, rec.name, func)
+    lib._bound[rec.name] = cname
+    return func
 
 
 # --------------------------------------------------------- initialising --

@@ -1,7 +1,6 @@
 """Trust stores and verification: :class:`X509Store`,
 :class:`X509StoreFlags`, :class:`X509StoreContext` and its error."""
 
-import calendar
 import datetime
 from typing import Any, Iterable, List, Optional
 
@@ -136,6 +135,7 @@ class X509Store(Owner):
             raise TypeError("vfy_time must be a datetime.datetime")
         if vfy_time.tzinfo is not None:
             vfy_time = vfy_time.astimezone(datetime.timezone.utc)
+        import calendar     # here: it costs ~2 ms of import time
         seconds = calendar.timegm(vfy_time.timetuple())
         param = lib.X509_VERIFY_PARAM_new()
         openssl_assert(param)
