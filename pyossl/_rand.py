@@ -3,6 +3,7 @@ generator."""
 
 import os as _os
 import sys as _sys
+import warnings as _warnings
 from ctypes import create_string_buffer as _create_string_buffer
 from typing import Any, Union
 
@@ -10,8 +11,8 @@ from ._runtime.convert import INT_MAX, c_long_arg, int_arg, path_arg
 from ._runtime.errors import clear_error_queue, raise_current_error
 from ._runtime.library import lib as _lib
 
-__all__ = ["Error", "add", "bytes", "cleanup", "egd", "load_file", "seed",
-           "status", "write_file"]
+__all__ = ["Error", "add", "bytes", "cleanup", "egd", "load_file", "screen",
+           "seed", "status", "write_file"]
 
 _builtin_bytes = bytes
 
@@ -49,19 +50,30 @@ def add(buffer: _builtin_bytes, entropy: int) -> None:
     _lib.RAND_add(buffer, len(buffer), float(entropy))
 
 
+class _TooManyBytes(MemoryError, OverflowError):
+    """More bytes than one ``RAND_bytes`` call (a C ``int``) can fill: a
+    :exc:`MemoryError` as with pyOpenSSL, whose buffer cannot be allocated
+    (``bytes(sys.maxsize)``), and an :exc:`OverflowError` as cffi raises
+    for a count beyond the C ``int`` range."""
+
+
 def bytes(num_bytes: int) -> _builtin_bytes:
     """Get *num_bytes* random bytes from the PRNG (``RAND_bytes``).
 
     :param num_bytes: The number of bytes to fetch.
     :raises TypeError: if it is not an integer.
-    :raises ValueError: if it is negative (or too large).
+    :raises ValueError: if it is negative.
+    :raises MemoryError: if it is larger than one ``RAND_bytes`` call can
+        fill (more than ``INT_MAX``, e.g. ``sys.maxsize``); the exception is
+        also an :exc:`OverflowError`.
     :return: The random bytes.
     """
     int_arg(num_bytes, "num_bytes")
     if num_bytes < 0:
         raise ValueError("num_bytes must not be negative")
     if num_bytes > INT_MAX:
-        raise ValueError("num_bytes is too large")
+        raise _TooManyBytes("cannot allocate %d random bytes (at most %d "
+                            "at a time)" % (num_bytes, INT_MAX))
     if num_bytes == 0:
         return b""
     buf = _create_string_buffer(num_bytes)
@@ -92,7 +104,12 @@ def egd(path: Union[str, _builtin_bytes],
     :param path: Ignored (must be ``bytes`` or ``str``).
     :param bytes: (optional) The number of bytes to read, default 255.
     :return: *bytes*, or 255 if not given.
+
+    Every call warns with :class:`DeprecationWarning`.
     """
+    _warnings.warn("egd() is deprecated (since pyOpenSSL 16.0): OpenSSL "
+                   "seeds itself from the operating system",
+                   DeprecationWarning, stacklevel=2)
     if not isinstance(path, (_builtin_bytes, str)):
         raise TypeError("path must be a byte string")
     if bytes is _UNSPECIFIED:
@@ -158,13 +175,18 @@ def write_file(filename: Any) -> int:
     return result
 
 
-if _sys.platform == "win32" and _lib.available("RAND_screen"):
-    def screen() -> None:
-        """Add the current contents of the screen to the PRNG state
-        (Windows only).
+_HAS_SCREEN = _sys.platform == "win32" and _lib.available("RAND_screen")
 
-        :return: None
-        """
+
+def screen() -> None:
+    """Add the current contents of the screen to the PRNG state.
+
+    Availability: a screen source exists only on Windows, in OpenSSL
+    builds that have ``RAND_screen`` (1.0.2 and 1.1.0).  Everywhere else
+    this function exists and adds nothing: OpenSSL seeds itself from the
+    operating system, so there is nothing left for it to do.
+
+    :return: None
+    """
+    if _HAS_SCREEN:
         _lib.RAND_screen()
-
-    __all__.append("screen")

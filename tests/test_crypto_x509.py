@@ -55,7 +55,7 @@ def test_empty_certificate():
         cert.get_signature_algorithm()
     with pytest.raises(Error):
         cert.get_pubkey()
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError):     # issue 12: no notAfter time
         cert.has_expired()
 
 

@@ -147,11 +147,9 @@ CRYPTO_NAMES = (
 # rand
 # ---------------------------------------------------------------------------
 
-# rand.screen is Windows-only ("Availability: Windows", 003; 001 documents it
-# too): checked by test_rand_screen_is_windows_only instead.
 RAND_NAMES = [
-    "add", "bytes", "cleanup", "egd", "load_file", "seed", "status",
-    "write_file", "Error",
+    "add", "bytes", "cleanup", "egd", "load_file", "screen", "seed",
+    "status", "write_file", "Error",
 ]
 
 # ---------------------------------------------------------------------------
@@ -379,14 +377,11 @@ def test_state_string_is_get_state_string():
 # Names whose presence or behaviour depends on the platform or the build
 # ---------------------------------------------------------------------------
 
-def test_rand_screen_is_windows_only():
+def test_rand_screen_exists():
     """``rand.screen()`` -- "Availability: Windows" (003; 001 documents it
-    for the Windows build).  Elsewhere the name is absent, as in pyOpenSSL,
-    which only defines it when the library has ``RAND_screen``."""
-    if sys.platform == "win32":
-        assert rand.screen() is None
-    else:
-        assert not hasattr(rand, "screen")
+    for the Windows build).  pyossl has it everywhere (issue 12): where
+    there is no screen source it adds nothing, as documented."""
+    assert rand.screen() is None
 
 
 @pytest.mark.parametrize("name", [
@@ -555,12 +550,14 @@ def test_rand_egd_seeds_from_urandom():
     """16.1 decides over 003: egd() no longer queries a daemon, it seeds
     the PRNG from os.urandom and returns the number of bytes (255 by
     default), whatever the path."""
-    assert rand.egd(b"/nonexistent/egd-socket") == 255
-    assert rand.egd("/nonexistent/egd-socket", 16) == 16
+    with pytest.deprecated_call():      # deprecated since 16.0 (spec)
+        assert rand.egd(b"/nonexistent/egd-socket") == 255
+    with pytest.deprecated_call():
+        assert rand.egd("/nonexistent/egd-socket", 16) == 16
     assert rand.status() == 1
-    with pytest.raises(TypeError):
+    with pytest.deprecated_call(), pytest.raises(TypeError):
         rand.egd(None)
-    with pytest.raises(TypeError):
+    with pytest.deprecated_call(), pytest.raises(TypeError):
         rand.egd(b"x", "16")
 
 

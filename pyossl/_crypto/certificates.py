@@ -214,12 +214,12 @@ class X509(CertificateBase):
 
         :return: ``True`` if the certificate has expired, ``False`` otherwise.
         :rtype: bool
-        :raises TypeError: if the certificate has no notAfter time.
-        :raises ValueError: if OpenSSL cannot read the notAfter time.
+        :raises ValueError: if the certificate has no notAfter time, or
+            OpenSSL cannot read it.
         """
         not_after = self.get_notAfter()
         if not_after is None:
-            raise TypeError("the certificate has no notAfter time")
+            raise ValueError("the certificate has no notAfter time")
         result = lib.X509_cmp_current_time(lib.X509_getm_notAfter(self._x509))
         if result == 0:         # OpenSSL cannot read the time
             clear()

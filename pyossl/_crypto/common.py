@@ -163,6 +163,8 @@ def set_asn1_time(boundary, when):
     """Set the ``ASN1_TIME*`` *boundary* from GENERALIZEDTIME bytes."""
     if not isinstance(when, bytes):
         raise TypeError("when must be a byte string")
+    if b"\0" in when:          # C would read the time up to the NUL only
+        raise ValueError("Invalid string")
     if not lib.ASN1_GENERALIZEDTIME_set_string(boundary, when):
         clear()
         raise ValueError("Invalid string")

@@ -53,17 +53,28 @@ class Revoked(Owner):
         Set the serial number.
 
         The serial number is formatted as a hexadecimal number encoded in
-        ASCII.
+        ASCII.  Only the hexadecimal digits up to the first other
+        character are used, as in pyOpenSSL (``b"31ppp"`` sets ``0x31``).
 
         :param bytes hex_str: The new serial number.
         :raises TypeError: If *hex_str* is not bytes.
-        :raises ValueError: If it is not a hexadecimal number.
+        :raises ValueError: If it does not start with a hexadecimal digit,
+            or contains a NUL byte.
         :return: ``None``
         """
         if not isinstance(hex_str, bytes):
             raise TypeError("hex_str must be a byte string")
+        if b"\0" in hex_str:
+            # A C string: pyOpenSSL's C call would stop at the NUL.
+            raise ValueError("hex_str must not contain a NUL byte")
         bn = c_void_p()
-        if len(hex_str) > 0x10000 or b"\0" in hex_str:
+        # As pyOpenSSL (BN_hex2bn): the hex digits up to the first other
+        # byte count (b"31ppp" is 0x31); none at all is an error.
+        digits = len(hex_str) - len(hex_str.lstrip(b"0123456789abcdefABCDEF"))
+        if digits == 0:
+            raise ValueError("bad hex string")
+        hex_str = hex_str[:digits]
+        if digits > 0x10000:
             raise ValueError("bad hex string")
         parsed = lib.BN_hex2bn(byref(bn), hex_str)
         try:
@@ -461,5 +472,8 @@ def dump_crl(type: int, crl: CRL) -> bytes:
         write = lib.X509_CRL_print
     with MemBIO() as bio:
         if write(bio.ptr, crl._crl) != 1:
-            raise_error()
+            raise_error("dump_crl", "cannot write the CRL")
+        # Printing a CRL with an extension that does not decode succeeds
+        # and leaves errors behind: a success leaves the queue empty.
+        clear()
         return bio.data()

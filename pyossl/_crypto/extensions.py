@@ -3,6 +3,7 @@
 from typing import TYPE_CHECKING, Optional
 
 from .._binding import layouts
+from .._runtime.convert import c_string_arg
 from .._runtime.library import lib
 from .._runtime.ownership import Owner
 from .._runtime.scoped import MemBIO
@@ -47,6 +48,10 @@ class X509Extension(Owner):
             raise TypeError("type_name must be bytes")
         if not isinstance(value, bytes):
             raise TypeError("value must be bytes")
+        # C strings: a NUL byte would cut the name or value short
+        # ("DNS:bank.example\0.evil" would name bank.example).
+        type_name = c_string_arg(type_name, "type_name", text=False)
+        value = c_string_arg(value, "value", text=False)
         if issuer is not None and not isinstance(issuer, CertificateBase):
             raise TypeError("issuer must be an X509 instance")
         if subject is not None and not isinstance(subject, CertificateBase):

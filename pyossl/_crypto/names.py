@@ -27,6 +27,8 @@ def _attribute_nid(name):
     """The NID for a name attribute (``"CN"``, ``"commonName"``), or 0."""
     nid = _nids.get(name)
     if nid is None:
+        if "\0" in name:       # C would look up the part before the NUL
+            return _NID_undef
         nid = _OBJ_txt2nid(name.encode("ascii", "replace"))
         if nid == _NID_undef:
             # OBJ_txt2nid may leave errors behind when it fails.
@@ -215,11 +217,14 @@ class X509Name(Owner):
         elif not isinstance(value, bytes):
             raise TypeError("value must be str or bytes, not %s" % (
                 type(value).__name__,))
+        if b"\0" in value:
+            # pyOpenSSL hands C the value as a C string, which a NUL byte
+            # cuts short ("bank.example\0.evil"): refuse it instead.
+            raise ValueError("value must not contain a NUL byte")
         ptr = self._name
         # The first old entry of this type is replaced; the new value goes
         # last (as in pyOpenSSL).  It is added before the old one is removed
-        # so that a value OpenSSL refuses leaves the name unchanged.  The
-        # explicit length keeps values with NUL bytes whole.
+        # so that a value OpenSSL refuses leaves the name unchanged.
         old = lib.X509_NAME_get_index_by_NID(ptr, nid, -1)
         if not lib.X509_NAME_add_entry_by_NID(ptr, nid, _MBSTRING_UTF8, value,
                                               len(value), -1, 0):
