@@ -20,13 +20,14 @@ from ._ssl.session import Session
 ContextType = Context
 ConnectionType = Connection
 
-__all__ = list(_constants.__all__) + [
+__all__ = [
     "Error", "WantReadError", "WantWriteError", "WantX509LookupError",
     "ZeroReturnError", "SysCallError", "Session", "Context", "ContextType",
     "Connection", "ConnectionType",
     # pyossl only (docs/beyond.rst)
     "ClientHello", "CLIENT_HELLO_RETRY", "WantClientHelloCallbackError",
 ]
+__all__ += _constants.__all__
 
 for _obj in (Error, SysCallError, WantReadError, WantWriteError,
              WantX509LookupError, ZeroReturnError, Session, Context,

@@ -1213,11 +1213,13 @@ def copy_subjects(p):
 
     @subject("Session")
     def _():
-        obj = handshaken().c.get_session()
+        cctx = SSL.Context(SSL.TLS_METHOD)
+        obj = handshaken(cctx).c.get_session()
 
         def use(sess):
+            # the session's own context: another one is a ValueError
             pair = Pair(pki.server_context(pki.server_cert, pki.server_key),
-                        SSL.Context(SSL.TLS_METHOD))
+                        cctx)
             pair.c.set_session(sess)
             try:
                 pair.handshake()

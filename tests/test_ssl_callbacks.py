@@ -193,14 +193,49 @@ def test_alpn_no_overlap(pki):
 
 
 def test_alpn_empty_choice_aborts(pki):
+    # On every build, 1.0.2 included (which ignores a fatal verdict: pyossl
+    # makes it fail the handshake with an empty selection there).
     server, client = _alpn_pair(pki, [b"h2"], lambda c, o: b"")
-    if GEN == 0:
-        # 1.0.2 ignores the callback's fatal verdict: no ALPN, no abort.
-        handshake_memory(server, client)
-        assert client.get_alpn_proto_negotiated() == b""
-        return
     with pytest.raises(SSL.Error):
         handshake_memory(server, client)
+    assert server.get_alpn_proto_negotiated() == b""
+
+
+def test_alpn_exception_aborts_the_handshake(pki):
+    # The server's handshake fails (not only the callback's exception is
+    # re-raised): the client sees an alert, the server never completes.
+    server, client = _alpn_pair(pki, [b"h2"], boom)
+    with pytest.raises(Boom):
+        handshake_memory(server, client)
+    with pytest.raises(SSL.Error):
+        for _ in range(5):
+            client.do_handshake()
+    assert not LIB.SSL_is_init_finished(server._ssl)
+
+
+@pytest.mark.parametrize("size", [256, 1000])
+def test_alpn_selection_longer_than_255_bytes(pki, size):
+    server, client = _alpn_pair(pki, [b"h2"], lambda c, o: b"x" * size)
+    with pytest.raises(OverflowError):
+        handshake_memory(server, client)
+    assert client.get_alpn_proto_negotiated() == b""
+
+
+def test_alpn_selection_of_255_bytes(pki):
+    proto = b"p" * 255
+    server, client = _alpn_pair(pki, [proto], lambda c, o: o[0])
+    handshake_memory(server, client)
+    assert client.get_alpn_proto_negotiated() == proto
+
+
+def test_alpn_protos_empty_list_is_refused(pki):
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    conn = SSL.Connection(ctx, None)
+    for setter in (ctx.set_alpn_protos, conn.set_alpn_protos):
+        with pytest.raises(ValueError):
+            setter([])
+        with pytest.raises(ValueError):
+            setter([b"x" * 256])
 
 
 def test_alpn_callback_exception(pki):
@@ -348,6 +383,24 @@ def test_session_argument_checks(pki):
         conn.set_session(object())
     with pytest.raises(ValueError):
         conn.set_session(SSL.Session())
+
+
+def test_session_from_another_context_is_refused(pki):
+    # pyOpenSSL 26.3+: OpenSSL requires (without checking) that a session
+    # is resumed only with a compatible context.
+    cctx = client_context(pki)
+    server, client = memory_pair(server_context(pki), cctx)
+    handshake_memory(server, client)
+    session = client.get_session()
+    other = SSL.Connection(client_context(pki), None)
+    with pytest.raises(ValueError):
+        other.set_session(session)
+    SSL.Connection(cctx, None).set_session(session)
+    # copies keep their context
+    import copy
+    SSL.Connection(cctx, None).set_session(copy.copy(session))
+    with pytest.raises(ValueError):
+        other.set_session(copy.copy(session))
 
 
 # ------------------------------------------------------------ client CAs --

@@ -2,12 +2,14 @@
 
 import gc
 import os
+import warnings
 import weakref
 
 import pytest
 
 from conftest import memory_test, rss_kib, GEN, LIB
 from pyossl import SSL, crypto
+from ssl_helpers import handshake_memory, memory_pair, server_context
 
 
 # ------------------------------------------------------------ constants --
@@ -36,7 +38,8 @@ SPEC_CONSTANTS = [
     "SESS_CACHE_NO_INTERNAL", "SSLEAY_VERSION", "SSLEAY_CFLAGS",
     "SSLEAY_BUILT_ON", "SSLEAY_PLATFORM", "SSLEAY_DIR",
     "OPENSSL_VERSION_NUMBER", "SENT_SHUTDOWN", "RECEIVED_SHUTDOWN",
-    "SSL_ST_CONNECT", "SSL_ST_ACCEPT", "SSL_ST_MASK", "SSL_CB_LOOP",
+    "SSL_ST_CONNECT", "SSL_ST_ACCEPT", "SSL_ST_MASK", "SSL_ST_INIT",
+    "SSL_ST_BEFORE", "SSL_ST_OK", "SSL_ST_RENEGOTIATE", "SSL_CB_LOOP",
     "SSL_CB_EXIT", "SSL_CB_READ", "SSL_CB_WRITE", "SSL_CB_ALERT",
     "SSL_CB_READ_ALERT", "SSL_CB_WRITE_ALERT", "SSL_CB_ACCEPT_LOOP",
     "SSL_CB_ACCEPT_EXIT", "SSL_CB_CONNECT_LOOP", "SSL_CB_CONNECT_EXIT",
@@ -426,6 +429,42 @@ def test_set_tmp_ecdh():
     ctx.set_tmp_ecdh(crypto.get_elliptic_curve("prime256v1"))
     with pytest.raises(TypeError):
         ctx.set_tmp_ecdh("prime256v1")
+
+
+def test_set_tmp_ecdh_accepts_every_curve():
+    # As with pyOpenSSL: no curve of get_elliptic_curves() is an error; one
+    # OpenSSL cannot use for TLS key exchange is a RuntimeWarning.
+    unusable = []
+    for curve in sorted(crypto.get_elliptic_curves(), key=lambda c: c.name):
+        ctx = SSL.Context(SSL.TLS_METHOD)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ctx.set_tmp_ecdh(curve)
+        if caught:
+            assert [w.category for w in caught] == [RuntimeWarning]
+            assert curve.name in str(caught[0].message)
+            unusable.append(curve.name)
+    assert "prime256v1" not in unusable
+    assert "secp384r1" not in unusable
+
+
+def test_set_tmp_ecdh_unusable_curve_keeps_the_curves(pki):
+    unusable = None
+    for curve in crypto.get_elliptic_curves():
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            SSL.Context(SSL.TLS_METHOD).set_tmp_ecdh(curve)
+        if caught:
+            unusable = curve
+            break
+    if unusable is None:
+        pytest.skip("this build can use every curve it lists")
+    sctx = server_context(pki)
+    sctx.set_tmp_ecdh(crypto.get_elliptic_curve("prime256v1"))
+    with pytest.warns(RuntimeWarning):
+        sctx.set_tmp_ecdh(unusable)
+    server, client = memory_pair(sctx, SSL.Context(SSL.TLS_METHOD))
+    handshake_memory(server, client)
 
 
 def test_load_tmp_dh(tmp_path):

@@ -142,3 +142,23 @@ def test_use_openssl_accepts_path_objects():
     hints = typing.get_type_hints(pyossl.use_openssl)
     assert os.PathLike in [getattr(a, "__origin__", a) for a in
                            typing.get_args(hints["directory"])]
+
+
+def test_type_checkers_see_every_option_and_mode():
+    # pyossl/_ssl/constants.py lists, for type checkers, every OP_*/MODE_*
+    # name that any supported build defines; this build's must be there.
+    import ast
+
+    from pyossl import SSL
+    path = os.path.join(ROOT, "pyossl", "_ssl", "constants.py")
+    with open(path) as source:
+        tree = ast.parse(source.read())
+    listed = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.AugAssign)
+                and getattr(node.target, "id", None) == "__all__"
+                and isinstance(node.value, ast.List)):
+            listed.update(elt.value for elt in node.value.elts)
+    defined = {name for name in SSL.__all__
+               if name.startswith(("OP_", "MODE_"))}
+    assert defined <= listed

@@ -10,7 +10,7 @@ too, next to the functions that take them.
 from ctypes import (CFUNCTYPE, c_char_p, c_int, c_long,
                     c_size_t, c_uint, c_uint64, c_ulong, c_void_p)
 
-from ctypes import byref, create_string_buffer, memmove, string_at
+from ctypes import byref, create_string_buffer, memmove, sizeof, string_at
 
 from . import layouts
 from .records import Const, Fn, Macro
@@ -109,6 +109,9 @@ def _callback_ctrl(fn_name, cmd):
     return factory
 
 
+LONG_MAX = (1 << (8 * sizeof(c_long) - 1)) - 1
+
+
 def _options_102(cmd):
     """1.0.2: ``SSL_CTX_set/get/clear_options`` are ctrl 32 / 77 macros.
 
@@ -118,6 +121,9 @@ def _options_102(cmd):
         ctrl = lib.SSL_CTX_ctrl
 
         def call(ctx, options=0):
+            # an unsigned long through ctrl's signed long: same bits
+            if options > LONG_MAX:
+                options -= 2 * (LONG_MAX + 1)
             return ctrl(ctx, cmd, options, None) & 0xFFFFFFFF
         return call
     return factory
@@ -277,8 +283,8 @@ DECLARATIONS = [
        since="1.1", optional=True),          # 1.1.1+
     Fn("SSL_CTX_set_timeout", c_long, [c_void_p, c_long], lib="ssl"),
     Fn("SSL_CTX_get_timeout", c_long, [c_void_p], lib="ssl"),
-    Fn("SSL_CTX_set_default_passwd_cb", None, [c_void_p, c_void_p],
-       lib="ssl"),
+    # (no SSL_CTX_set_default_passwd_cb: pyossl passes no C passphrase
+    # callback; the userdata is the passphrase for OpenSSL's default one)
     Fn("SSL_CTX_set_default_passwd_cb_userdata", None, [c_void_p, c_void_p],
        lib="ssl"),
     Fn("SSL_CTX_set_info_callback", None, [c_void_p, c_void_p], lib="ssl"),
@@ -461,6 +467,12 @@ DECLARATIONS = [
     Const.same("SSL_ST_CONNECT", 0x1000),
     Const.same("SSL_ST_ACCEPT", 0x2000),
     Const.same("SSL_ST_MASK", 0x0FFF),
+    # 1.0.2 only in C; 1.1.0+ define none of them (pyOpenSSL gets 0 from
+    # cryptography there).
+    Const("SSL_ST_INIT", {"1.0.2": 0x3000, "1.1": 0, "3.0": 0}),
+    Const("SSL_ST_BEFORE", {"1.0.2": 0x4000, "1.1": 0, "3.0": 0}),
+    Const("SSL_ST_OK", {"1.0.2": 0x03, "1.1": 0, "3.0": 0}),
+    Const("SSL_ST_RENEGOTIATE", {"1.0.2": 0x3004, "1.1": 0, "3.0": 0}),
     Const.same("SSL_CB_LOOP", 0x01),
     Const.same("SSL_CB_EXIT", 0x02),
     Const.same("SSL_CB_READ", 0x04),

@@ -5,7 +5,7 @@ import of ``cryptography``."""
 
 import os
 from ctypes import byref, c_void_p, string_at
-from typing import NoReturn, Union
+from typing import NoReturn, Optional, Union
 
 from .._runtime.convert import c_string_arg
 from .._runtime.errors import clear_error_queue, make_assert
@@ -42,7 +42,8 @@ openssl_assert = make_assert(Error)
 clear = clear_error_queue
 
 
-def raise_error(function: str = "", reason: str = None) -> NoReturn:
+def raise_error(function: str = "",
+                reason: Optional[str] = None) -> NoReturn:
     """Raise :class:`Error` from the queue, or with *reason* (or one naming
     *function*) when OpenSSL queued nothing: never ``Error([])``."""
     raise_current_error(Error, function, reason)

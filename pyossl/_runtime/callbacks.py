@@ -47,8 +47,8 @@ class _Local(threading.local):
 
 _local = _Local()
 _depth = ownership.local
-_thunks = []                # the CFUNCTYPE objects, kept alive
-_rescues = {}               # thunk's Python function -> on_lost or None
+_thunks = []  # type: list  # the CFUNCTYPE objects, kept alive
+_rescues = {}  # type: dict  # thunk's Python function -> on_lost or None
 _hook_state = {"previous": None, "clear_errors": None}
 
 

@@ -9,6 +9,7 @@ operation).  Error codes are decoded only by the table's per-generation
 """
 
 import os
+from typing import NoReturn
 from ctypes import create_string_buffer
 
 from .library import lib
@@ -55,7 +56,8 @@ def clear_error_queue():
     _clear()
 
 
-def raise_current_error(exception_type, function="", reason=None):
+def raise_current_error(exception_type, function="",
+                        reason=None) -> NoReturn:
     """Raise *exception_type* carrying the drained error queue.
 
     Never an empty list: when OpenSSL queued nothing, the one entry is

@@ -32,6 +32,7 @@ import atexit
 import collections
 import threading
 import weakref
+from typing import Optional
 
 __all__ = ["Owner", "own", "free_now", "detach_and_free", "keep",
            "drain_frees", "defer_frees", "in_callback", "set_library"]
@@ -156,7 +157,7 @@ class Owner(object):
     """
 
     _handle_attr = "_ptr"
-    _handle_free = None  # type: str
+    _handle_free = None  # type: Optional[str]
 
     def _own(self, ptr):
         """Make this object the owner of the handle *ptr* (freed by

@@ -18,9 +18,8 @@ thunks in their own module of ``pyossl/_ssl/``, with the same decorator.
 
 import weakref
 from ctypes import (addressof, c_uint, c_ubyte, c_void_p, cast,
-                    create_string_buffer, memmove, string_at)
+                    create_string_buffer, string_at)
 
-from .._binding.decls_core import PEM_PASSWORD_CB
 from .._binding.decls_ssl import (ADVERTISE_CB, INFO_CB, KEYLOG_CB,
                                   SELECT_CB, SERVERNAME_CB, VERIFY_CB)
 from .._crypto.certificates import x509_from_borrowed
@@ -30,7 +29,7 @@ from .constants import NO_OVERLAPPING_PROTOCOLS
 from .exceptions import Error
 
 #: slot name -> the C address of its thunk
-SLOTS = {}
+SLOTS = {}  # type: dict
 
 
 def slot(name, prototype, fatal, on_lost=None):
@@ -153,21 +152,10 @@ def _reject(store_ctx):
                                       _X509_V_ERR_APPLICATION_VERIFICATION)
 
 
-@slot("passphrase", PEM_PASSWORD_CB, 0)
-def _passwd_thunk(buf, size, rwflag, userdata):
-    ctx = _contexts.get(userdata)
-    callback = ctx._callback("passphrase") if ctx is not None else None
-    if callback is None:
-        return 0
-    result = callback(size, bool(rwflag), ctx._passphrase_userdata)
-    if not isinstance(result, bytes):
-        raise ValueError("String expected")
-    result = result[:size]
-    memmove(buf, result, len(result))
-    return len(result)
+# (No passphrase thunk: Context.set_passwd_cb asks its callback in Python
+# before the C call; see Context.use_privatekey_file.)
 
-
-@slot("info", INFO_CB, None)
+@slot("info", INFO_CB, None, on_lost=_poison_connection)
 def _info_thunk(ssl, where, ret):
     conn = _connections.get(ssl)
     if conn is None:
@@ -177,7 +165,8 @@ def _info_thunk(ssl, where, ret):
         callback(conn, where, ret)
 
 
-@slot("servername", SERVERNAME_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+@slot("servername", SERVERNAME_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL,
+      on_lost=_poison_connection)
 def _servername_thunk(ssl, alert, arg):
     conn = _connections.get(ssl)
     ctx = _contexts.get(arg)
@@ -200,7 +189,16 @@ def parse_protocols(ptr, length):
     return protocols
 
 
-def encode_protocols(protos):
+def encode_protocols(protos, allow_empty=True):
+    """The wire form of the protocol list *protos* (each prefixed by its
+    length).
+
+    :raises TypeError: a protocol is not ``bytes``.
+    :raises ValueError: a protocol is empty or longer than 255 bytes, or
+        (unless *allow_empty*) there is none.
+    """
+    if not allow_empty and not protos:
+        raise ValueError("at least one protocol must be specified")
     out = []
     for proto in protos:
         if not isinstance(proto, bytes):
@@ -223,8 +221,23 @@ def _set_selection(conn, out, outlen, chosen, wide_len):
         c_ubyte.from_address(outlen).value = len(chosen)
 
 
-@slot("alpn_select", SELECT_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+# OpenSSL 1.0.2 ignores every result of the ALPN select callback but
+# SSL_TLSEXT_ERR_OK (and then copies the selection, failing the handshake
+# with an internal_error alert when it is empty).  So there, a failure
+# (an exception, b"") is "OK with an empty selection", preset by the thunk
+# before it runs any user code.  1.1.0 and later send a
+# no_application_protocol alert for SSL_TLSEXT_ERR_ALERT_FATAL.
+_ALPN_ABORT_BY_EMPTY = not _lib.since("1.1")
+_ALPN_FATAL = (_lib.SSL_TLSEXT_ERR_OK if _ALPN_ABORT_BY_EMPTY
+               else _lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+_EMPTY_SELECTION = create_string_buffer(1)      # kept for the process
+
+
+@slot("alpn_select", SELECT_CB, _ALPN_FATAL, on_lost=_poison_connection)
 def _alpn_select_thunk(ssl, out, outlen, in_, inlen, arg):
+    if _ALPN_ABORT_BY_EMPTY:
+        c_void_p.from_address(out).value = addressof(_EMPTY_SELECTION)
+        c_ubyte.from_address(outlen).value = 0
     conn = _connections.get(ssl)
     ctx = _contexts.get(arg)
     callback = ctx._callback("alpn_select") if ctx is not None else None
@@ -236,13 +249,17 @@ def _alpn_select_thunk(ssl, out, outlen, in_, inlen, arg):
     if not isinstance(chosen, bytes):
         raise TypeError("ALPN callback must return a bytestring or the "
                         "special NO_OVERLAPPING_PROTOCOLS sentinel value.")
-    if not chosen or len(chosen) > 255:
-        return _lib.SSL_TLSEXT_ERR_ALERT_FATAL
+    if len(chosen) > 255:
+        raise OverflowError("the selected protocol is %d bytes long; ALPN "
+                            "allows at most 255" % len(chosen))
+    if not chosen:
+        return _ALPN_FATAL                      # abort the handshake
     _set_selection(conn, out, outlen, chosen, False)
     return _lib.SSL_TLSEXT_ERR_OK
 
 
-@slot("npn_advertise", ADVERTISE_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+@slot("npn_advertise", ADVERTISE_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL,
+      on_lost=_poison_connection)
 def _npn_advertise_thunk(ssl, out, outlen, arg):
     conn = _connections.get(ssl)
     ctx = _contexts.get(arg)
@@ -254,7 +271,8 @@ def _npn_advertise_thunk(ssl, out, outlen, arg):
     return _lib.SSL_TLSEXT_ERR_OK
 
 
-@slot("npn_select", SELECT_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL)
+@slot("npn_select", SELECT_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL,
+      on_lost=_poison_connection)
 def _npn_select_thunk(ssl, out, outlen, in_, inlen, arg):
     conn = _connections.get(ssl)
     ctx = _contexts.get(arg)
@@ -270,7 +288,7 @@ def _npn_select_thunk(ssl, out, outlen, in_, inlen, arg):
     return _lib.SSL_TLSEXT_ERR_OK
 
 
-@slot("keylog", KEYLOG_CB, None)
+@slot("keylog", KEYLOG_CB, None, on_lost=_poison_connection)
 def _keylog_thunk(ssl, line):
     conn = _connections.get(ssl)
     if conn is None:

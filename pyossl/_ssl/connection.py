@@ -13,7 +13,7 @@ from .._crypto.names import X509Name
 from .._runtime import stacks
 from .._runtime.callbacks import (callback_failed, check_callbacks,
                                   ensure_hook)
-from .._runtime.convert import INT_MAX
+from .._runtime.convert import INT_MAX, c_int_arg
 from .._runtime.convert import writable_buffer as _writable_buffer
 from .._runtime.errors import clear_error_queue, is_reason
 from .._runtime.library import lib as _lib
@@ -126,7 +126,7 @@ def _as_fd(obj):
     if fd < 0:
         raise ValueError(
             "file descriptor cannot be a negative integer (%i)" % (fd,))
-    return fd
+    return c_int_arg(fd, "file descriptor")
 
 
 def _key_material(func, obj):
@@ -336,8 +336,7 @@ class Connection(CallbackSlots, Owner):
         :param callback: The verify callback, or ``None``.
         :return: None
         """
-        if not isinstance(mode, int):
-            raise TypeError("mode must be an integer")
+        mode = c_int_arg(mode, "mode")
         fp = self._set_callback("verify", callback, allow_none=True)
         _lib.SSL_set_verify(self._ssl, mode, fp)
 
@@ -759,8 +758,7 @@ class Connection(CallbackSlots, Owner):
             :const:`RECEIVED_SHUTDOWN`.
         :return: None
         """
-        if not isinstance(state, int):
-            raise TypeError("state must be an integer")
+        state = c_int_arg(state, "state")
         _lib.SSL_set_shutdown(self._ssl, state)
 
     def sock_shutdown(self, *args: Any, **kwargs: Any) -> None:
@@ -920,13 +918,23 @@ class Connection(CallbackSlots, Owner):
         session = _lib.SSL_get1_session(self._ssl)
         if not session:
             return None
-        return Session._from_owned(session)
+        # The session may only be used again with this context (see
+        # set_session).
+        return Session._from_owned(session, _context=self._context)
 
     def set_session(self, session: Session) -> None:
         """Offer *session* for resumption (call before the handshake).
 
+        The session must come from :meth:`get_session` of a connection that
+        was using the same :class:`Context` as this one: OpenSSL requires,
+        but does not check, that a session is only resumed with a
+        compatible context, so pyossl checks it (as pyOpenSSL does since
+        26.3).
+
         :param session: A :class:`Session`.
         :raises TypeError: if it is not a :class:`Session`.
+        :raises ValueError: if it is empty, or comes from a connection with
+            another context.
         :return: None
 
         .. versionadded:: 0.14
@@ -935,8 +943,11 @@ class Connection(CallbackSlots, Owner):
             raise TypeError("session must be a Session instance")
         if not session._session:
             raise ValueError("session is empty")
+        if session._context is not self._context:
+            raise ValueError("session must have been created by a "
+                             "Connection using the same Context as this one")
         if _lib.SSL_set_session(self._ssl, session._session) != 1:
-            raise_error_queue()
+            raise_error_queue("SSL_set_session")
 
     def session_reused(self) -> bool:
         """Whether the last handshake resumed a session.
@@ -1029,11 +1040,13 @@ class Connection(CallbackSlots, Owner):
         """Set the protocols this client offers by ALPN.
 
         :param protos: A list of byte strings.
+        :raises ValueError: if *protos* is empty, or a protocol is empty or
+            longer than 255 bytes.
         :return: None
         """
-        data = encode_protocols(protos)
+        data = encode_protocols(protos, allow_empty=False)
         if _lib.SSL_set_alpn_protos(self._ssl, data, len(data)) != 0:
-            raise_error_queue()
+            raise_error_queue("SSL_set_alpn_protos")
 
     @requires("SSL_get0_alpn_selected", "ALPN", _ALPN_NEEDS)
     def get_alpn_proto_negotiated(self) -> bytes:

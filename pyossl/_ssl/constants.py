@@ -7,6 +7,7 @@ generation defines.  A name the loaded build does not define is absent.
 
 from typing import TYPE_CHECKING
 
+from .._runtime.convert import c_int_arg
 from .._runtime.library import lib as _lib
 
 __all__ = [
@@ -22,7 +23,8 @@ __all__ = [
     "SESS_CACHE_BOTH", "SESS_CACHE_NO_AUTO_CLEAR",
     "SESS_CACHE_NO_INTERNAL_LOOKUP", "SESS_CACHE_NO_INTERNAL_STORE",
     "SESS_CACHE_NO_INTERNAL", "SSL_ST_CONNECT", "SSL_ST_ACCEPT",
-    "SSL_ST_MASK", "SSL_CB_LOOP", "SSL_CB_EXIT", "SSL_CB_READ",
+    "SSL_ST_MASK", "SSL_ST_INIT", "SSL_ST_BEFORE", "SSL_ST_OK",
+    "SSL_ST_RENEGOTIATE", "SSL_CB_LOOP", "SSL_CB_EXIT", "SSL_CB_READ",
     "SSL_CB_WRITE", "SSL_CB_ALERT", "SSL_CB_READ_ALERT",
     "SSL_CB_WRITE_ALERT", "SSL_CB_ACCEPT_LOOP", "SSL_CB_ACCEPT_EXIT",
     "SSL_CB_CONNECT_LOOP", "SSL_CB_CONNECT_EXIT", "SSL_CB_HANDSHAKE_START",
@@ -75,6 +77,12 @@ SESS_CACHE_NO_INTERNAL = _lib.SSL_SESS_CACHE_NO_INTERNAL
 SSL_ST_CONNECT = _lib.SSL_ST_CONNECT
 SSL_ST_ACCEPT = _lib.SSL_ST_ACCEPT
 SSL_ST_MASK = _lib.SSL_ST_MASK
+# OpenSSL 1.1.0 dropped these four (its handshake states are an enum); as
+# pyOpenSSL (through cryptography) does, they are 0 there.
+SSL_ST_INIT = _lib.SSL_ST_INIT
+SSL_ST_BEFORE = _lib.SSL_ST_BEFORE
+SSL_ST_OK = _lib.SSL_ST_OK
+SSL_ST_RENEGOTIATE = _lib.SSL_ST_RENEGOTIATE
 
 SSL_CB_LOOP = _lib.SSL_CB_LOOP
 SSL_CB_EXIT = _lib.SSL_CB_EXIT
@@ -164,9 +172,11 @@ __all__ += _export_prefixed("OP_", "SSL_OP_")
 # MODE_*: the same for modes.
 __all__ += _export_prefixed("MODE_", "SSL_MODE_")
 if TYPE_CHECKING:                                    # pragma: no cover
-    # For type checkers: the OP_*/MODE_* names that _export_prefixed()
-    # defines at run time on some supported OpenSSL generation but not on
-    # every one (a name the loaded generation lacks is absent).
+    # For type checkers, which cannot run _export_prefixed(): the OP_*/MODE_*
+    # names it defines on some supported OpenSSL generation (at run time a
+    # name the loaded generation lacks is absent), and every OP_*/MODE_*
+    # name in __all__.  tests/test_typing.py checks the list against the
+    # constants each build defines.
     MODE_ASYNC: int
     OP_ALLOW_CLIENT_RENEGOTIATION: int
     OP_ALLOW_NO_DHE_KEX: int
@@ -181,6 +191,35 @@ if TYPE_CHECKING:                                    # pragma: no cover
     OP_NO_RENEGOTIATION: int
     OP_NO_TLSv1_3: int
     OP_PRIORITIZE_CHACHA: int
+    __all__ += [
+        "MODE_ACCEPT_MOVING_WRITE_BUFFER", "MODE_ASYNC", "MODE_AUTO_RETRY",
+        "MODE_ENABLE_PARTIAL_WRITE", "MODE_NO_AUTO_CHAIN",
+        "MODE_NO_COMPRESSION", "MODE_RELEASE_BUFFERS",
+        "MODE_SEND_CLIENTHELLO_TIME", "MODE_SEND_FALLBACK_SCSV",
+        "MODE_SEND_SERVERHELLO_TIME", "OP_ALL",
+        "OP_ALLOW_CLIENT_RENEGOTIATION", "OP_ALLOW_NO_DHE_KEX",
+        "OP_ALLOW_UNSAFE_LEGACY_RENEGOTIATION", "OP_CIPHER_SERVER_PREFERENCE",
+        "OP_CISCO_ANYCONNECT", "OP_CLEANSE_PLAINTEXT", "OP_COOKIE_EXCHANGE",
+        "OP_CRYPTOPRO_TLSEXT_BUG", "OP_DISABLE_TLSEXT_CA_NAMES",
+        "OP_DONT_INSERT_EMPTY_FRAGMENTS", "OP_ENABLE_KTLS",
+        "OP_ENABLE_MIDDLEBOX_COMPAT", "OP_EPHEMERAL_RSA",
+        "OP_IGNORE_UNEXPECTED_EOF", "OP_LEGACY_SERVER_CONNECT",
+        "OP_MICROSOFT_BIG_SSLV3_BUFFER", "OP_MICROSOFT_SESS_ID_BUG",
+        "OP_MSIE_SSLV2_RSA_PADDING", "OP_NETSCAPE_CA_DN_BUG",
+        "OP_NETSCAPE_CHALLENGE_BUG", "OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG",
+        "OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG", "OP_NO_ANTI_REPLAY",
+        "OP_NO_COMPRESSION", "OP_NO_DTLSv1", "OP_NO_DTLSv1_2",
+        "OP_NO_ENCRYPT_THEN_MAC", "OP_NO_EXTENDED_MASTER_SECRET",
+        "OP_NO_QUERY_MTU", "OP_NO_RENEGOTIATION",
+        "OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION", "OP_NO_SSLv2",
+        "OP_NO_SSLv3", "OP_NO_TICKET", "OP_NO_TLSv1", "OP_NO_TLSv1_1",
+        "OP_NO_TLSv1_2", "OP_NO_TLSv1_3", "OP_PKCS1_CHECK_1",
+        "OP_PKCS1_CHECK_2", "OP_PRIORITIZE_CHACHA",
+        "OP_SAFARI_ECDHE_ECDSA_BUG", "OP_SINGLE_DH_USE", "OP_SINGLE_ECDH_USE",
+        "OP_SSLEAY_080_CLIENT_DH_BUG", "OP_SSLREF2_REUSE_CERT_TYPE_BUG",
+        "OP_TLSEXT_PADDING", "OP_TLS_BLOCK_PADDING_BUG", "OP_TLS_D5_BUG",
+        "OP_TLS_ROLLBACK_BUG",
+    ]
 
 # The 0.14 documentation names MODE_NO_COMPRESSION "for set_mode() to
 # disable compression".  OpenSSL has no such mode: pyossl gives it a bit no
@@ -206,9 +245,7 @@ def SSLeay_version(type: int) -> bytes:
     :return: The description.
     :rtype: bytes
     """
-    if not isinstance(type, int):
-        raise TypeError("type must be an integer")
-    return _lib.OpenSSL_version(type) or b""
+    return _lib.OpenSSL_version(c_int_arg(type, "type")) or b""
 
 
 #: Returned by an ALPN selection callback: go on without ALPN.

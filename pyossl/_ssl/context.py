@@ -1,5 +1,7 @@
 """TLS contexts: :class:`Context`, the parameters shared by connections."""
 
+import warnings
+from ctypes import addressof, create_string_buffer, memset
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence
 
 from .._crypto.certificates import X509
@@ -8,8 +10,8 @@ from .._crypto.keys import PKey
 from .._crypto.names import X509Name
 from .._crypto.stores import X509Store
 from .._runtime import stacks
-from .._runtime.callbacks import check_callbacks
-from .._runtime.convert import c_string_arg, path_arg
+from .._runtime.convert import (c_int_arg, c_long_arg, c_string_arg,
+                                c_uint64_arg, c_ulong_arg, path_arg)
 from .._runtime.errors import clear_error_queue
 from .._runtime.library import lib as _lib
 from .._runtime.library import requires
@@ -33,9 +35,30 @@ if TYPE_CHECKING:                                    # pragma: no cover
 _PassphraseCallback = Callable[[int, bool, Any], bytes]
 _VerifyCallback = Callable[..., Any]
 
-_ALPN_NEEDS = "OpenSSL 1.0.2 or later"
-_NPN_NEEDS = "an OpenSSL built with NPN (1.0.1 to 1.1.1, most 3.x)"
+_ALPN_NEEDS = "1.0.2"
+_NPN_NEEDS = "1.0.1 (built with NPN support)"
 _PSK_NEEDS = "1.0.2 (built with PSK support)"
+
+# The size of the buffer OpenSSL gives a PEM passphrase callback
+# (PEM_BUFSIZE): the *maxlen* the set_passwd_cb callback is told.
+_PEM_BUFSIZE = 1024
+# The passphrase OpenSSL's default callback copies when no key is being
+# loaded by use_privatekey_file (never NULL: NULL makes it prompt on the
+# terminal).  Kept for the life of the process.
+_NO_PASSPHRASE = create_string_buffer(1)
+
+
+def _encrypted_pem(path):
+    """Whether the file *path* holds an encrypted PEM private key (a
+    ``Proc-Type: 4,ENCRYPTED`` header or an ``ENCRYPTED PRIVATE KEY``
+    block); ``False`` when it cannot be read (OpenSSL then reports why)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except (OSError, ValueError):
+        return False
+    return (b"Proc-Type: 4,ENCRYPTED" in data
+            or b"-----BEGIN ENCRYPTED PRIVATE KEY-----" in data)
 
 
 def _cipher_names(context):
@@ -50,6 +73,14 @@ def _cipher_names(context):
             if not name:
                 return names
             names.append(name.decode("ascii"))
+
+
+def _options_arg(options):
+    """*options* as the C type of ``SSL_CTX_set_options``' argument
+    (``uint64_t`` from 3.0, ``unsigned long`` before)."""
+    if _lib.since("3.0"):
+        return c_uint64_arg(options, "options")
+    return c_ulong_arg(options, "options")
 
 
 def _method_factories():
@@ -111,6 +142,7 @@ class Context(CallbackSlots, Owner):
     _context: int
     _handle_attr = "_context"
     _handle_free = "SSL_CTX_free"
+    _passphrase_callback: Optional[_PassphraseCallback] = None
     _passphrase_userdata: Any = None
 
     def __init__(self, method: int) -> None:
@@ -154,8 +186,7 @@ class Context(CallbackSlots, Owner):
         _lib.SSL_CTX_set_options(self._context, mask)
 
     def _set_proto_version(self, version, which):
-        if not isinstance(version, int):
-            raise TypeError("version must be an integer")
+        version = c_int_arg(version, "version")
         if not _lib.available("SSL_CTX_set_min_proto_version"):   # 1.0.2
             known = [v for v, _ in _VERSION_OPTIONS]
             if version and version not in known:
@@ -205,9 +236,13 @@ class Context(CallbackSlots, Owner):
         """
         cafile = None if cafile is None else path_arg(cafile, "cafile")
         capath = None if capath is None else path_arg(capath, "capath")
+        if cafile is None and capath is None:
+            raise synthetic_error("SSL_CTX_load_verify_locations",
+                                  "neither cafile nor capath was given")
         if not _lib.SSL_CTX_load_verify_locations(self._context, cafile,
                                                   capath):
-            raise_error_queue()
+            raise_error_queue("SSL_CTX_load_verify_locations")
+        clear_error_queue()
 
     def set_default_verify_paths(self) -> None:
         """Use the platform's default CA certificates for verification.
@@ -235,17 +270,32 @@ class Context(CallbackSlots, Owner):
         :raises TypeError: if *callback* is not callable.
         :return: None
         """
-        fp = self._set_callback("passphrase", callback)
+        # No C callback: OpenSSL would use a callback's result as a length
+        # even when an interrupt left it undefined.  use_privatekey_file
+        # asks *callback* in Python before the C call and hands the
+        # passphrase to OpenSSL's default callback (PEM_def_callback copies
+        # at most its buffer's size); meanwhile the userdata is an empty
+        # string, so OpenSSL never prompts on the terminal.
+        if not callable(callback):
+            raise TypeError("callback must be callable")
+        self._passphrase_callback = callback
         self._passphrase_userdata = userdata
-        _lib.SSL_CTX_set_default_passwd_cb(self._context, fp)
         _lib.SSL_CTX_set_default_passwd_cb_userdata(self._context,
-                                                    self._context)
+                                                    addressof(_NO_PASSPHRASE))
+
+    def _passphrase(self):
+        """Ask the :meth:`set_passwd_cb` callback for a passphrase (as
+        pyOpenSSL's C callback would): NUL-terminated ``bytes``."""
+        result = self._passphrase_callback(_PEM_BUFSIZE, False,
+                                           self._passphrase_userdata)
+        if not isinstance(result, bytes):
+            raise ValueError("String expected")
+        result = result[:_PEM_BUFSIZE]
+        if b"\0" in result:
+            raise ValueError("the passphrase must not contain a NUL byte")
+        return result
 
     # -- certificates and keys ------------------------------------------
-
-    def _fail_with_callbacks(self):
-        check_callbacks()
-        raise_error_queue()
 
     def use_certificate_chain_file(self, certfile: _Path) -> None:
         """Load a certificate chain (PEM): the first certificate is this
@@ -258,7 +308,8 @@ class Context(CallbackSlots, Owner):
         certfile = path_arg(certfile, "certfile")
         if not _lib.SSL_CTX_use_certificate_chain_file(self._context,
                                                        certfile):
-            self._fail_with_callbacks()
+            raise_error_queue("SSL_CTX_use_certificate_chain_file")
+        clear_error_queue()
 
     def use_certificate_file(self, certfile: _Path,
                              filetype: int = FILETYPE_PEM) -> None:
@@ -271,11 +322,11 @@ class Context(CallbackSlots, Owner):
         :return: None
         """
         certfile = path_arg(certfile, "certfile")
-        if not isinstance(filetype, int):
-            raise TypeError("filetype must be an integer")
+        filetype = c_int_arg(filetype, "filetype")
         if not _lib.SSL_CTX_use_certificate_file(self._context, certfile,
                                                  filetype):
-            raise_error_queue()
+            raise_error_queue("SSL_CTX_use_certificate_file")
+        clear_error_queue()
 
     def use_certificate(self, cert: "X509") -> None:
         """Use a certificate.
@@ -319,12 +370,24 @@ class Context(CallbackSlots, Owner):
         :return: None
         """
         keyfile = path_arg(keyfile, "keyfile")
-        if not isinstance(filetype, int):
-            raise TypeError("filetype must be an integer")
-        if not _lib.SSL_CTX_use_PrivateKey_file(self._context, keyfile,
-                                                filetype):
-            self._fail_with_callbacks()
-        check_callbacks()
+        filetype = c_int_arg(filetype, "filetype")
+        if (self._passphrase_callback is None or filetype != FILETYPE_PEM
+                or not _encrypted_pem(keyfile)):
+            ok = _lib.SSL_CTX_use_PrivateKey_file(self._context, keyfile,
+                                                  filetype)
+        else:
+            buf = create_string_buffer(self._passphrase())
+            ctx = self._context
+            _lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, addressof(buf))
+            try:
+                ok = _lib.SSL_CTX_use_PrivateKey_file(ctx, keyfile, filetype)
+            finally:
+                _lib.SSL_CTX_set_default_passwd_cb_userdata(
+                    ctx, addressof(_NO_PASSPHRASE))
+                memset(buf, 0, len(buf))
+        if not ok:
+            raise_error_queue("SSL_CTX_use_PrivateKey_file")
+        clear_error_queue()
 
     def use_privatekey(self, pkey: "PKey") -> None:
         """Use a private key.
@@ -336,7 +399,7 @@ class Context(CallbackSlots, Owner):
         if not isinstance(pkey, PKey):
             raise TypeError("pkey must be a PKey instance")
         if not _lib.SSL_CTX_use_PrivateKey(self._context, pkey._pkey):
-            self._fail_with_callbacks()
+            raise_error_queue("SSL_CTX_use_PrivateKey")
 
     def check_privatekey(self) -> None:
         """Check that the private key matches the certificate.
@@ -361,10 +424,12 @@ class Context(CallbackSlots, Owner):
         cafile = text_to_bytes_and_warn("cafile", cafile)
         if not isinstance(cafile, bytes):
             raise TypeError("cafile must be a byte string")
+        cafile = path_arg(cafile, "cafile")
         ca_list = _lib.SSL_load_client_CA_file(cafile)
         if not ca_list:
-            raise_error_queue()
+            raise_error_queue("SSL_load_client_CA_file")
         _lib.SSL_CTX_set_client_CA_list(self._context, ca_list)
+        clear_error_queue()
 
     def set_client_ca_list(
             self, certificate_authorities: Sequence["X509Name"]) -> None:
@@ -435,8 +500,7 @@ class Context(CallbackSlots, Owner):
 
         .. versionadded:: 0.14
         """
-        if not isinstance(mode, int):
-            raise TypeError("mode must be an integer")
+        mode = c_long_arg(mode, "mode")
         return _lib.SSL_CTX_set_session_cache_mode(self._context, mode)
 
     def get_session_cache_mode(self) -> int:
@@ -454,8 +518,7 @@ class Context(CallbackSlots, Owner):
         :param timeout: In whole seconds (default 300).
         :return: The previous timeout.
         """
-        if not isinstance(timeout, int):
-            raise TypeError("timeout must be an integer")
+        timeout = c_long_arg(timeout, "timeout")
         return _lib.SSL_CTX_set_timeout(self._context, timeout)
 
     def get_timeout(self) -> int:
@@ -483,8 +546,7 @@ class Context(CallbackSlots, Owner):
             callable.
         :return: None
         """
-        if not isinstance(mode, int):
-            raise TypeError("mode must be an integer")
+        mode = c_int_arg(mode, "mode")
         fp = self._set_callback("verify", callback, allow_none=True)
         _lib.SSL_CTX_set_verify(self._context, mode, fp)
 
@@ -494,8 +556,7 @@ class Context(CallbackSlots, Owner):
         :param depth: An integer.
         :return: None
         """
-        if not isinstance(depth, int):
-            raise TypeError("depth must be an integer")
+        depth = c_int_arg(depth, "depth")
         _lib.SSL_CTX_set_verify_depth(self._context, depth)
 
     def get_verify_mode(self) -> int:
@@ -544,17 +605,29 @@ class Context(CallbackSlots, Owner):
     def set_tmp_ecdh(self, curve: Any) -> None:
         """Select the curve used for ECDHE key exchange.
 
+        Every curve :func:`pyossl.crypto.get_elliptic_curves` returns is
+        accepted, as with pyOpenSSL.  A curve that this OpenSSL cannot use
+        for TLS key exchange (most of the binary and the ``wap-wsg`` curves,
+        and on OpenSSL 3 every curve that is not a TLS group) leaves the
+        context's curves as they were and is reported with a
+        :exc:`RuntimeWarning` (pyOpenSSL ignores it silently).
+
         :param curve: A curve object from
             :func:`pyossl.crypto.get_elliptic_curve` or
             :func:`pyossl.crypto.get_elliptic_curves`.
+        :raises TypeError: if *curve* is not such an object.
         :return: None
         """
         name = getattr(curve, "name", None)
         if not isinstance(name, str):
             raise TypeError("curve must be an elliptic curve object")
-        if _lib.SSL_CTX_set1_groups_list(self._context,
-                                         name.encode("ascii")) != 1:
-            raise_error_queue()
+        name = c_string_arg(name, "curve name", encoding="ascii")
+        if _lib.SSL_CTX_set1_groups_list(self._context, name) != 1:
+            clear_error_queue()
+            warnings.warn(
+                "OpenSSL cannot use the curve %s for TLS key exchange; "
+                "the context's curves are unchanged" % (name.decode("ascii"),),
+                RuntimeWarning, stacklevel=2)
 
     # -- ciphers, options, modes -------------------------------------------
 
@@ -568,10 +641,9 @@ class Context(CallbackSlots, Owner):
         cipher_list = text_to_bytes_and_warn("cipher_list", cipher_list)
         if not isinstance(cipher_list, bytes):
             raise TypeError("cipher_list must be a byte string.")
-        if b"\0" in cipher_list:
-            raise ValueError("cipher_list must not contain NUL bytes")
+        cipher_list = c_string_arg(cipher_list, "cipher_list", text=False)
         if _lib.SSL_CTX_set_cipher_list(self._context, cipher_list) != 1:
-            raise_error_queue()
+            raise_error_queue("SSL_CTX_set_cipher_list")
         if _lib.since("1.1"):
             # TLS 1.3 suites are configured apart and always listed: a
             # string matching nothing else must still be an error.
@@ -582,7 +654,7 @@ class Context(CallbackSlots, Owner):
                                        "no cipher match")
 
     @requires("SSL_CTX_set_ciphersuites", "TLS 1.3 ciphersuites",
-              "OpenSSL 1.1.1 or later")
+              "1.1.1")
     def set_ciphersuites(self, ciphersuites: bytes) -> None:
         """Set the TLS 1.3 ciphersuites (OpenSSL 1.1.1+).
 
@@ -592,8 +664,9 @@ class Context(CallbackSlots, Owner):
         """
         if not isinstance(ciphersuites, bytes):
             raise TypeError("ciphersuites must be a byte string.")
+        ciphersuites = c_string_arg(ciphersuites, "ciphersuites", text=False)
         if _lib.SSL_CTX_set_ciphersuites(self._context, ciphersuites) != 1:
-            raise_error_queue()
+            raise_error_queue("SSL_CTX_set_ciphersuites")
 
     def set_options(self, options: int) -> int:
         """Add options (``OP_*``); options set before are kept.
@@ -601,8 +674,7 @@ class Context(CallbackSlots, Owner):
         :param options: The options to add.
         :return: The new option bit mask.
         """
-        if not isinstance(options, int):
-            raise TypeError("options must be an integer")
+        options = _options_arg(options)
         return _lib.SSL_CTX_set_options(self._context, options)
 
     def set_mode(self, mode: int) -> int:
@@ -611,8 +683,7 @@ class Context(CallbackSlots, Owner):
         :param mode: The modes to add.
         :return: The new mode bit mask.
         """
-        if not isinstance(mode, int):
-            raise TypeError("mode must be an integer")
+        mode = c_long_arg(mode, "mode")
         extra = mode & MODE_NO_COMPRESSION
         if extra:
             _lib.SSL_CTX_set_options(self._context, _lib.SSL_OP_NO_COMPRESSION)
@@ -632,7 +703,7 @@ class Context(CallbackSlots, Owner):
         _lib.SSL_CTX_set_info_callback(self._context, fp)
 
     @requires("SSL_CTX_set_keylog_callback", "Key logging",
-              "OpenSSL 1.1.1 or later")
+              "1.1.1")
     def set_keylog_callback(
             self, callback: Callable[["Connection", bytes], Any]) -> None:
         """Set the TLS key logging callback (OpenSSL 1.1.1+).
@@ -664,11 +735,14 @@ class Context(CallbackSlots, Owner):
         """Set the protocols a client offers by ALPN.
 
         :param protos: A list of byte strings, e.g. ``[b'h2', b'http/1.1']``.
+        :raises ValueError: if *protos* is empty (OpenSSL versions disagree
+            on what an empty list means), or a protocol is empty or longer
+            than 255 bytes.
         :return: None
         """
-        data = encode_protocols(protos)
+        data = encode_protocols(protos, allow_empty=False)
         if _lib.SSL_CTX_set_alpn_protos(self._context, data, len(data)) != 0:
-            raise_error_queue()
+            raise_error_queue("SSL_CTX_set_alpn_protos")
 
     @requires("SSL_CTX_set_alpn_select_cb", "ALPN", _ALPN_NEEDS)
     def set_alpn_select_callback(

@@ -1,6 +1,6 @@
 """TLS sessions: :class:`Session`."""
 
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 from .._runtime.errors import clear_error_queue
 from .._runtime.library import lib as _lib
@@ -48,6 +48,9 @@ class Session(Owner):
     """
 
     _session: Optional[int] = None
+    # The Context of the connection the session came from (set by
+    # Connection.get_session; Connection.set_session checks it).
+    _context: Any = None
     _handle_attr = "_session"
     _handle_free = "SSL_SESSION_free"
 
