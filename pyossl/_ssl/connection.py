@@ -1,6 +1,8 @@
 """TLS connections: :class:`Connection`, over a socket or memory BIOs."""
 
 import socket as _socket_module
+import sys as _sys
+import threading as _threading
 from ctypes import (addressof, byref, c_char, c_int, c_uint, c_void_p, cast,
                     create_string_buffer, string_at)
 from errno import EBADF, errorcode
@@ -13,6 +15,8 @@ from .._crypto.names import X509Name
 from .._runtime import stacks
 from .._runtime.callbacks import (callback_failed, check_callbacks,
                                   ensure_hook)
+from .._runtime.callbacks import _hook as _unraisable_hook
+from .._runtime.callbacks import _local as _callback_state
 from .._runtime.convert import INT_MAX, c_int_arg
 from .._runtime.convert import writable_buffer as _writable_buffer
 from .._runtime.errors import clear_error_queue, is_reason
@@ -65,6 +69,39 @@ _ERROR_NONE = _lib.SSL_ERROR_NONE
 _MSG_PEEK = getattr(_socket_module, "MSG_PEEK", 2)
 _BIO_CHUNK = 65536
 _READ_CHUNK = 16384     # the largest TLS record plaintext
+
+
+class _Scratch(_threading.local):
+    """One read buffer per thread (``_BIO_CHUNK`` bytes) for :meth:`recv`
+    and :meth:`bio_read`, instead of one or two per connection: the data is
+    copied out before the call returns.  ``busy`` is set while a read uses
+    it, so a read that runs inside another on the same thread (from a
+    callback during ``SSL_read``, or a signal handler) gets a fresh buffer.
+    An interrupt that leaves ``busy`` set only costs that thread fresh
+    buffers from then on."""
+    buf = None
+    busy = False
+
+
+_scratch = _Scratch()
+
+
+def _new_buffer():
+    b = bytearray(_BIO_CHUNK)
+    anchor = c_char.from_buffer(b)
+    return (addressof(anchor), memoryview(b), anchor)
+
+
+def _take_buffer():
+    """(buffer, whether it is the thread's scratch buffer to give back)."""
+    scratch = _scratch
+    if scratch.busy:
+        return _new_buffer(), False
+    buf = scratch.buf
+    if buf is None:
+        buf = scratch.buf = _new_buffer()
+    scratch.busy = True
+    return buf, True
 
 if _lib.available("errno_location"):
     _errno_location = _lib.errno_location
@@ -158,7 +195,6 @@ class Connection(CallbackSlots, Owner):
     _socket: Any = None
     _into_ssl: Optional[int] = None
     _from_ssl: Optional[int] = None
-    _rbuf: Optional[Tuple[int, memoryview, Any]] = None
     _selection_keepalive: Any = None
     _callback_lost: Optional[BaseException] = None
     _verify_unchecked = True
@@ -220,14 +256,20 @@ class Connection(CallbackSlots, Owner):
         clear the error queue (``SSL_get_error`` reads it)."""
         if self._callback_lost is not None:
             self._refuse_lost()
-        _ensure_hook()
+        if _sys.unraisablehook is not _unraisable_hook:
+            _ensure_hook()
         _ERR_clear_error()
+
+    # The I/O methods inline _enter (same three steps) and call _leave only
+    # when it has something to do: a callback failed on this thread
+    # (``_callback_state.pending``), or the handshake's verification result
+    # has not been checked yet (``_verify_unchecked``).
 
     def _leave(self, ssl):
         """After such a call succeeded: re-raise a callback's exception, and
         once the handshake is complete, check that no certificate failure
         went through without an explicit accept (fail closed)."""
-        if _callback_failed():
+        if _callback_state.pending:
             self._check_callbacks()
         if self._verify_unchecked and _SSL_is_init_finished(ssl):
             self._verify_unchecked = False
@@ -416,11 +458,16 @@ class Connection(CallbackSlots, Owner):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
-        self._enter()
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        if _sys.unraisablehook is not _unraisable_hook:
+            _ensure_hook()
+        _ERR_clear_error()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        self._leave(ssl)
+        if _callback_state.pending or self._verify_unchecked:
+            self._leave(ssl)
         return result
 
     write = send
@@ -447,19 +494,18 @@ class Connection(CallbackSlots, Owner):
             chunk = size - sent
             if chunk > INT_MAX:
                 chunk = INT_MAX
-            self._enter()
+            if self._callback_lost is not None:
+                self._refuse_lost()
+            if _sys.unraisablehook is not _unraisable_hook:
+                _ensure_hook()
+            _ERR_clear_error()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
                 self._raise_ssl_error(ssl, result)
-            self._leave(ssl)
+            if _callback_state.pending or self._verify_unchecked:
+                self._leave(ssl)
             sent += result
         return sent
-
-    def _read_buffer(self):
-        buf = bytearray(_READ_CHUNK)
-        anchor = c_char.from_buffer(buf)
-        self._rbuf = (addressof(anchor), memoryview(buf), anchor)
-        return self._rbuf
 
     def recv(self, bufsiz: int, flags: Optional[int] = None) -> bytes:
         """Receive data.
@@ -475,21 +521,30 @@ class Connection(CallbackSlots, Owner):
             if bufsiz < 0:
                 raise ValueError("bufsiz must not be negative")
             return b""
-        rbuf = self._rbuf or self._read_buffer()
         if bufsiz > _READ_CHUNK:
             bufsiz = _READ_CHUNK
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
-        self._enter()
-        if flags is not None and flags & _MSG_PEEK:
-            result = _SSL_peek(ssl, rbuf[0], bufsiz)
-        else:
-            result = _SSL_read(ssl, rbuf[0], bufsiz)
-        if result <= 0:
-            self._raise_ssl_error(ssl, result)
-        self._leave(ssl)
-        return rbuf[1][:result].tobytes()
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        if _sys.unraisablehook is not _unraisable_hook:
+            _ensure_hook()
+        rbuf, mine = _take_buffer()
+        try:
+            _ERR_clear_error()
+            if flags is not None and flags & _MSG_PEEK:
+                result = _SSL_peek(ssl, rbuf[0], bufsiz)
+            else:
+                result = _SSL_read(ssl, rbuf[0], bufsiz)
+            if result <= 0:
+                self._raise_ssl_error(ssl, result)
+            if _callback_state.pending or self._verify_unchecked:
+                self._leave(ssl)
+            return rbuf[1][:result].tobytes()
+        finally:
+            if mine:
+                _scratch.busy = False
 
     read = recv
 
@@ -520,7 +575,11 @@ class Connection(CallbackSlots, Owner):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
-        self._enter()
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        if _sys.unraisablehook is not _unraisable_hook:
+            _ensure_hook()
+        _ERR_clear_error()
         if flags is not None and flags & _MSG_PEEK:
             result = _SSL_peek(ssl, array, nbytes)
         else:
@@ -528,7 +587,8 @@ class Connection(CallbackSlots, Owner):
         del array
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        self._leave(ssl)
+        if _callback_state.pending or self._verify_unchecked:
+            self._leave(ssl)
         return result
 
     # -- memory BIOs -----------------------------------------------------
@@ -563,19 +623,9 @@ class Connection(CallbackSlots, Owner):
             if bufsiz < 0:
                 raise ValueError("bufsiz must not be negative")
             return b""
-        if bufsiz > _READ_CHUNK:
+        if bufsiz > _BIO_CHUNK:
             available = _BIO_ctrl_pending(bio)
-            if _READ_CHUNK < available <= _BIO_CHUNK:
-                bbuf = self.__dict__.get("_bbuf")
-                if bbuf is None:
-                    b = bytearray(_BIO_CHUNK)
-                    a = c_char.from_buffer(b)
-                    bbuf = self._bbuf = (addressof(a), memoryview(b), a)
-                result = _BIO_read(bio, bbuf[0], min(bufsiz, available))
-                if result <= 0:
-                    self._handle_bio_errors(bio, result)
-                return bbuf[1][:result].tobytes()
-            if available > _READ_CHUNK:
+            if available > _BIO_CHUNK:
                 size = min(bufsiz, available, INT_MAX)
                 out = bytearray(size)
                 anchor = c_char.from_buffer(out)
@@ -585,12 +635,16 @@ class Connection(CallbackSlots, Owner):
                     self._handle_bio_errors(bio, result)
                 del out[result:]
                 return bytes(out)
-            bufsiz = _READ_CHUNK
-        rbuf = self._rbuf or self._read_buffer()
-        result = _BIO_read(bio, rbuf[0], bufsiz)
-        if result <= 0:
-            self._handle_bio_errors(bio, result)
-        return rbuf[1][:result].tobytes()
+            bufsiz = _BIO_CHUNK
+        rbuf, mine = _take_buffer()
+        try:
+            result = _BIO_read(bio, rbuf[0], bufsiz)
+            if result <= 0:
+                self._handle_bio_errors(bio, result)
+            return rbuf[1][:result].tobytes()
+        finally:
+            if mine:
+                _scratch.busy = False
 
     def bio_write(self, buf: _Data) -> int:
         """Give OpenSSL bytes received from the peer (the incoming memory
@@ -664,11 +718,16 @@ class Connection(CallbackSlots, Owner):
         if self._socket is not None:
             self._check_socket()
         ssl = self._ssl
-        self._enter()
+        if self._callback_lost is not None:
+            self._refuse_lost()
+        if _sys.unraisablehook is not _unraisable_hook:
+            _ensure_hook()
+        _ERR_clear_error()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        self._leave(ssl)
+        if _callback_state.pending or self._verify_unchecked:
+            self._leave(ssl)
 
     def renegotiate(self) -> bool:
         """Start a renegotiation (TLS 1.2 and below).
