@@ -13,26 +13,6 @@ from ctypes import (POINTER, byref, c_char_p, c_int, c_long, c_size_t,
 from . import layouts
 from .records import Const, Fn, Macro
 
-# --- control numbers behind the EVP_PKEY_CTX_set_* macros (1.x) ----------
-EVP_PKEY_OP_PARAMGEN = 1 << 1
-EVP_PKEY_OP_KEYGEN = 1 << 2
-EVP_PKEY_ALG_CTRL = 0x1000
-EVP_PKEY_CTRL_DSA_PARAMGEN_BITS = EVP_PKEY_ALG_CTRL + 1
-EVP_PKEY_CTRL_RSA_KEYGEN_BITS = EVP_PKEY_ALG_CTRL + 3
-
-
-def _ctx_ctrl(keytype, optype, cmd):
-    """``EVP_PKEY_CTX_set_*`` before 3.0: *keytype* names a ``lib`` constant."""
-    def factory(lib):
-        ctrl = lib.EVP_PKEY_CTX_ctrl
-        key = getattr(lib, keytype)
-
-        def call(ctx, value):
-            return ctrl(ctx, key, optype, cmd, value, None)
-        return call
-    return factory
-
-
 def _check_rsa_key_pre3(lib):
     get1_rsa, check, free = (lib.EVP_PKEY_get1_RSA, lib.RSA_check_key,
                              lib.RSA_free)
@@ -121,26 +101,25 @@ DECLARATIONS = [
     Fn("EVP_PKEY_bits", c_int, [c_void_p], since="3.0", cnames=("EVP_PKEY_get_bits",)),
     Fn("EVP_PKEY_size", c_int, [c_void_p], until="3.0"),
     Fn("EVP_PKEY_size", c_int, [c_void_p], since="3.0", cnames=("EVP_PKEY_get_size",)),
-    Fn("EVP_PKEY_CTX_new_id", c_void_p, [c_int, c_void_p]),
     Fn("EVP_PKEY_CTX_new", c_void_p, [c_void_p, c_void_p]),
     Fn("EVP_PKEY_CTX_free", None, [c_void_p]),
-    Fn("EVP_PKEY_CTX_ctrl", c_int, [c_void_p, c_int, c_int, c_int, c_int, c_void_p]),
-    Fn("EVP_PKEY_keygen_init", c_int, [c_void_p]),
-    Fn("EVP_PKEY_keygen", c_int, [c_void_p, POINTER(c_void_p)]),
-    Fn("EVP_PKEY_paramgen_init", c_int, [c_void_p]),
-    Fn("EVP_PKEY_paramgen", c_int, [c_void_p, POINTER(c_void_p)]),
-    Macro("EVP_PKEY_CTX_set_rsa_keygen_bits",
-          _ctx_ctrl("EVP_PKEY_RSA", EVP_PKEY_OP_KEYGEN,
-                    EVP_PKEY_CTRL_RSA_KEYGEN_BITS), until="3.0"),
-    Fn("EVP_PKEY_CTX_set_rsa_keygen_bits", c_int, [c_void_p, c_int], since="3.0"),
-    Macro("EVP_PKEY_CTX_set_dsa_paramgen_bits",
-          _ctx_ctrl("EVP_PKEY_DSA", EVP_PKEY_OP_PARAMGEN,
-                    EVP_PKEY_CTRL_DSA_PARAMGEN_BITS), until="3.0"),
-    Fn("EVP_PKEY_CTX_set_dsa_paramgen_bits", c_int, [c_void_p, c_int], since="3.0"),
+    # PKey.generate_key: the functions pyOpenSSL calls, so that the limits
+    # on the number of bits are OpenSSL's own on every version (the EVP
+    # key generators of 3.x refuse 512-bit DSA, FIPS 186-4's sizes only).
+    Fn("BN_new", c_void_p, []),
+    Fn("BN_set_word", c_int, [c_void_p, c_ulong]),
+    Fn("RSA_new", c_void_p, []),
+    Fn("RSA_generate_key_ex", c_int, [c_void_p, c_int, c_void_p, c_void_p]),
+    Fn("DSA_new", c_void_p, []),
+    Fn("DSA_free", None, [c_void_p]),
+    Fn("DSA_generate_parameters_ex", c_int,
+       [c_void_p, c_int, c_void_p, c_int, c_void_p, c_void_p, c_void_p]),
+    Fn("DSA_generate_key", c_int, [c_void_p]),
+    Fn("EVP_PKEY_assign", c_int, [c_void_p, c_int, c_void_p]),
     # PKey.check: RSA_check_key before 3.0, EVP_PKEY_check on 3.x
     Fn("EVP_PKEY_get1_RSA", c_void_p, [c_void_p], until="3.0"),
     Fn("RSA_check_key", c_int, [c_void_p], until="3.0"),
-    Fn("RSA_free", None, [c_void_p], until="3.0"),
+    Fn("RSA_free", None, [c_void_p]),
     Fn("EVP_PKEY_check", c_int, [c_void_p], since="3.0"),
     Macro("check_rsa_key", _check_rsa_key_pre3, until="3.0"),
     Macro("check_rsa_key", _check_rsa_key_3, since="3.0"),

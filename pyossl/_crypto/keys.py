@@ -1,11 +1,10 @@
 """Keys (:class:`PKey`), key generation, the private-key check every signing
 method shares, and named elliptic curves."""
 
-from ctypes import byref, c_void_p
 from typing import Any, Set
 
 from .._binding import layouts
-from .._runtime.convert import INT_MAX
+from .._runtime.convert import c_int_arg
 from .._runtime.library import lib
 from .._runtime.ownership import Owner, free_now
 from .._runtime.scoped import MemBIO, scoped
@@ -100,27 +99,34 @@ class PKey(Owner):
             of the appropriate type.
         :raises ValueError: If the number of bits isn't an integer of
             the appropriate size.
+        :raises OverflowError: If it does not fit in a C ``int``.
         :raises Error: for an unsupported type or when generation fails.
         :return: ``None``
+
+        The limits are OpenSSL's, as with pyOpenSSL (``RSA_generate_key_ex``
+        and ``DSA_generate_parameters_ex``): OpenSSL 1.1.0 and later refuse
+        RSA keys below 512 bits; OpenSSL 1.0.2 makes smaller ones, but loops
+        forever below 32 bits, so pyossl refuses those there.  DSA keys of
+        512 bits and more generate on every version.
         """
         if not isinstance(type, int):
             raise TypeError("type must be an integer")
         if not isinstance(bits, int):
             raise TypeError("bits must be an integer")
         if type not in (TYPE_RSA, TYPE_DSA):
-            raise Error("No such key type")
-        if bits <= 0:
-            raise ValueError("Invalid number of bits")
-        if bits > INT_MAX:
-            raise ValueError("Invalid number of bits")
+            raise Error([("pyossl", "generate_key", "No such key type")])
         if type == TYPE_RSA:
-            new = _keygen(TYPE_RSA, None, lib.EVP_PKEY_CTX_set_rsa_keygen_bits,
-                          bits)
+            if bits <= 0:
+                raise ValueError("Invalid number of bits")
+            bits = c_int_arg(bits, "bits")
+            if bits < _RSA_MIN_BITS:
+                raise Error([("pyossl", "RSA_generate_key_ex",
+                              "OpenSSL %s never finishes generating RSA keys "
+                              "of fewer than %d bits" % (
+                                  lib.version_string, _RSA_MIN_BITS))])
+            new = _generate(TYPE_RSA, bits)
         else:
-            params = _paramgen(TYPE_DSA,
-                               lib.EVP_PKEY_CTX_set_dsa_paramgen_bits, bits)
-            with scoped(params, lib.EVP_PKEY_free):
-                new = _keygen(None, params, None, None)
+            new = _generate(TYPE_DSA, c_int_arg(bits, "bits"))
         free_now(self, "_pkey")
         self._own(new)
         self._only_public = False
@@ -170,32 +176,44 @@ class PKey(Owner):
 PKeyType = PKey
 
 
-def _keygen(type, params, set_bits, bits):
-    if params is not None:
-        ctx = lib.EVP_PKEY_CTX_new(params, None)
-    else:
-        ctx = lib.EVP_PKEY_CTX_new_id(type, None)
-    openssl_assert(ctx)
-    with scoped(ctx, lib.EVP_PKEY_CTX_free):
-        openssl_assert(lib.EVP_PKEY_keygen_init(ctx) > 0)
-        if set_bits is not None:
-            openssl_assert(set_bits(ctx, bits) > 0)
-        out = c_void_p()
-        openssl_assert(lib.EVP_PKEY_keygen(ctx, byref(out)) > 0 and out.value)
-        clear()
-        return out.value
+# OpenSSL 1.0.2's RSA_generate_key_ex loops forever for some sizes below
+# 32 bits (pyOpenSSL's tests note it); later versions refuse them.
+_RSA_MIN_BITS = 1 if lib.since("1.1") else 32
 
 
-def _paramgen(type, set_bits, bits):
-    ctx = lib.EVP_PKEY_CTX_new_id(type, None)
-    openssl_assert(ctx)
-    with scoped(ctx, lib.EVP_PKEY_CTX_free):
-        openssl_assert(lib.EVP_PKEY_paramgen_init(ctx) > 0)
-        openssl_assert(set_bits(ctx, bits) > 0)
-        out = c_void_p()
-        openssl_assert(lib.EVP_PKEY_paramgen(ctx, byref(out)) > 0
-                       and out.value)
-        return out.value
+def _generate(type, bits):
+    """A new ``EVP_PKEY*`` holding a fresh RSA or DSA key of *bits* bits."""
+    if type == TYPE_RSA:
+        exponent = scoped(lib.BN_new(), lib.BN_free)
+        key = scoped(lib.RSA_new(), lib.RSA_free)
+        with exponent as e, key as k:
+            openssl_assert(e and k)
+            openssl_assert(lib.BN_set_word(e, 65537) == 1)
+            if lib.RSA_generate_key_ex(k, bits, e, None) != 1:
+                raise_error("RSA_generate_key_ex",
+                            "cannot generate a %d-bit RSA key" % (bits,))
+            return _assign(TYPE_RSA, key)
+    key = scoped(lib.DSA_new(), lib.DSA_free)
+    with key as k:
+        openssl_assert(k)
+        if lib.DSA_generate_parameters_ex(k, bits, None, 0, None, None,
+                                          None) != 1:
+            raise_error("DSA_generate_parameters_ex",
+                        "cannot generate %d-bit DSA parameters" % (bits,))
+        openssl_assert(lib.DSA_generate_key(k) == 1, "DSA_generate_key")
+        return _assign(TYPE_DSA, key)
+
+
+def _assign(type, key):
+    """A new ``EVP_PKEY*`` that takes over the scoped RSA/DSA *key*."""
+    pkey = lib.EVP_PKEY_new()
+    openssl_assert(pkey)
+    if lib.EVP_PKEY_assign(pkey, type, key.ptr) != 1:
+        lib.EVP_PKEY_free(pkey)
+        raise_error("EVP_PKEY_assign")
+    key.release()           # the EVP_PKEY owns it now
+    clear()
+    return pkey
 
 
 def signing_key(pkey, what="pkey", initialized=True):
