@@ -24,6 +24,12 @@ from .library import lib
 from .ownership import detach_and_free
 
 _BIO_free = lib.BIO_free
+_BIO_new = lib.BIO_new
+_BIO_new_mem_buf = lib.BIO_new_mem_buf
+_BIO_get_mem_data = lib.BIO_get_mem_data
+# BIO_s_mem() returns the address of a static method table: the same
+# pointer for the life of the library, so it is fetched once.
+_MEM_METHOD = lib.BIO_s_mem()
 
 
 class scoped(object):
@@ -61,21 +67,21 @@ class MemBIO(object):
     def __init__(self, data=None):
         if data is None:
             self._buf = None
-            self.ptr = lib.BIO_new(lib.BIO_s_mem())
+            self.ptr = _BIO_new(_MEM_METHOD)
         else:
             if not isinstance(data, bytes):
                 data = bytes(data)
             if len(data) > INT_MAX:
                 raise ValueError("data is too large for a memory BIO")
             self._buf = c_char_p(data)      # keeps the bytes alive
-            self.ptr = lib.BIO_new_mem_buf(self._buf, len(data))
+            self.ptr = _BIO_new_mem_buf(self._buf, len(data))
         if not self.ptr:
             raise MemoryError("BIO_new failed")
 
     def data(self):
         """The bytes written to the BIO so far."""
         out = c_void_p()
-        size = lib.BIO_get_mem_data(self.ptr, byref(out))
+        size = _BIO_get_mem_data(self.ptr, byref(out))
         if size <= 0 or not out.value:
             return b""
         return string_at(out.value, size)
