@@ -81,6 +81,9 @@ DECLARATIONS = [
     Fn("BN_bn2hex", c_void_p, [c_void_p]),
     Fn("BN_free", None, [c_void_p]),
     Fn("ASN1_TIME_to_generalizedtime", c_void_p, [c_void_p, c_void_p]),
+    # (const ASN1_TIME *, struct tm *): 1.1.1 and later.
+    Fn("ASN1_TIME_to_tm", c_int, [c_void_p, c_void_p], since="1.1",
+       optional=True),
     Fn("ASN1_GENERALIZEDTIME_set_string", c_int, [c_void_p, c_char_p]),
     Fn("X509_gmtime_adj", c_void_p, [c_void_p, c_long]),
     Fn("X509_cmp_current_time", c_int, [c_void_p]),
@@ -230,9 +233,11 @@ DECLARATIONS = [
     Fn("GENERAL_NAME_print", c_int, [c_void_p, c_void_p]),
 
     # --- key serialization -----------------------------------------------
-    Fn("PEM_read_bio_PrivateKey", c_void_p, [c_void_p, c_void_p, c_void_p, c_void_p]),
+    # The passphrase callback is always NULL (OpenSSL's default one) and
+    # u the NUL-terminated passphrase it copies, or NULL: no Python thunk.
+    Fn("PEM_read_bio_PrivateKey", c_void_p, [c_void_p, c_void_p, c_void_p, c_char_p]),
     Fn("PEM_write_bio_PrivateKey", c_int,
-       [c_void_p, c_void_p, c_void_p, c_char_p, c_int, c_void_p, c_void_p]),
+       [c_void_p, c_void_p, c_void_p, c_char_p, c_int, c_void_p, c_char_p]),
     Fn("d2i_PrivateKey_bio", c_void_p, [c_void_p, c_void_p]),
     Fn("i2d_PrivateKey_bio", c_int, [c_void_p, c_void_p]),
     Fn("i2d_PKCS8PrivateKey_bio", c_int,

@@ -4,7 +4,7 @@ ASN.1 times and integers, new references to shared objects, and the lazy
 import of ``cryptography``."""
 
 import os
-from ctypes import byref, c_void_p, string_at
+from ctypes import byref, c_int, c_void_p, string_at
 from typing import NoReturn, Optional, Union
 
 from .._runtime.convert import c_string_arg
@@ -147,12 +147,28 @@ def asn1_string_bytes(string):
     return string_at(lib.ASN1_STRING_get0_data(string), length)
 
 
+# ASN1_TIME_to_tm (1.1.1+) parses a time with the same code and checks as
+# ASN1_TIME_to_generalizedtime, which then prints the struct tm as below:
+# one call instead of four (convert, two reads, free).  A struct tm starts
+# with nine ints (tm_sec .. tm_isdst) on every supported platform; the
+# buffer is larger than any struct tm.
+_TM = c_int * 32
+_ASN1_TIME_to_tm = (lib.ASN1_TIME_to_tm if lib.available("ASN1_TIME_to_tm")
+                    else None)
+
+
 def get_asn1_time(timestamp):
     """An ``ASN1_TIME*`` as GENERALIZEDTIME bytes (``None`` when unset)."""
     if not timestamp or lib.ASN1_STRING_length(timestamp) == 0:
         return None
     if lib.ASN1_STRING_type(timestamp) == lib.V_ASN1_GENERALIZEDTIME:
         return asn1_string_bytes(timestamp)
+    if _ASN1_TIME_to_tm is not None:
+        tm = _TM()
+        if not _ASN1_TIME_to_tm(timestamp, tm):
+            raise_error("ASN1_TIME_to_tm", "invalid time")
+        return b"%04d%02d%02d%02d%02d%02dZ" % (
+            tm[5] + 1900, tm[4] + 1, tm[3], tm[2], tm[1], tm[0])
     generalized = lib.ASN1_TIME_to_generalizedtime(timestamp, None)
     if not generalized:
         raise_error("ASN1_TIME_to_generalizedtime", "invalid time")
