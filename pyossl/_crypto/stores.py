@@ -304,6 +304,9 @@ class X509StoreContext(Owner):
         try:
             if lib.X509_verify_cert(self._store_ctx) <= 0:
                 raise self._exception_from_context()
+            # 1.0.2/1.1.1 can leave errors behind on success (e.g. from
+            # looking up issuers): a success leaves the queue empty.
+            clear()
             if not want_chain:
                 return None
             stack = lib.X509_STORE_CTX_get1_chain(self._store_ctx)
