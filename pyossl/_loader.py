@@ -533,6 +533,14 @@ def _bind_record(lib, rec):
         return value
     assert isinstance(rec, Fn)
     handle = lib._crypto if rec.lib == "crypto" else lib._ssl
+    if rec.gil and lib.generation > 0:
+        # The same library, called without releasing the GIL.
+        pyhandles = lib.__dict__.setdefault("_pyhandles", {})
+        py = pyhandles.get(rec.lib)
+        if py is None:
+            py = pyhandles[rec.lib] = ctypes.PyDLL(handle._name,
+                                                   handle=handle._handle)
+        handle = py
     func = None
     for cname in rec.cnames:
         try:
