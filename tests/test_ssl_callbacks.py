@@ -85,6 +85,51 @@ def test_passwd_cb_wrong_result_type(encrypted_key, answer):
         ctx.use_privatekey_file(encrypted_key)
 
 
+def test_passwd_cb_passphrase_with_nul_is_refused(encrypted_key):
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    ctx.set_passwd_cb(lambda *args: b"sesame\0junk")
+    with pytest.raises(ValueError):
+        ctx.use_privatekey_file(encrypted_key)
+
+
+@pytest.mark.parametrize("fmt", ["traditional", "pkcs8"])
+def test_passwd_cb_called_only_for_encrypted_keys(pki, tmp_path, fmt):
+    # Called once per encrypted PEM key (both PEM encryption forms), never
+    # for a plain key, and never by OpenSSL itself.
+    calls = []
+
+    def cb(*args):
+        calls.append(args)
+        return b"sesame"
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    ctx.set_passwd_cb(cb)
+    ctx.use_certificate_file(pki.server_cert)
+    ctx.use_privatekey_file(pki.server_key)
+    ctx.use_certificate_chain_file(pki.server_cert)
+    assert calls == []
+    path = str(tmp_path / "key.pem")
+    if fmt == "pkcs8":
+        run_openssl("pkcs8", "-topk8", "-in", pki.server_key, "-v2",
+                    "aes-128-cbc", "-passout", "pass:sesame", "-out", path)
+    else:
+        key = crypto.load_privatekey(crypto.FILETYPE_PEM,
+                                     pki.read("server_key"))
+        with open(path, "wb") as f:
+            f.write(crypto.dump_privatekey(crypto.FILETYPE_PEM, key,
+                                           "aes-128-cbc", b"sesame"))
+    ctx.use_privatekey_file(path)
+    ctx.check_privatekey()
+    assert len(calls) == 1
+
+
+def test_passwd_cb_error_names_the_file(tmp_path):
+    ctx = SSL.Context(SSL.TLS_METHOD)
+    ctx.set_passwd_cb(lambda *args: b"x")
+    with pytest.raises(SSL.Error) as info:
+        ctx.use_privatekey_file(str(tmp_path / "missing.pem"))
+    assert info.value.args[0]
+
+
 def test_passwd_cb_callback_is_kept_alive(pki, encrypted_key):
     ctx = SSL.Context(SSL.TLS_METHOD)
 

@@ -143,6 +143,7 @@ class Context(CallbackSlots, Owner):
     _handle_attr = "_context"
     _handle_free = "SSL_CTX_free"
     _passphrase_callback: Optional[_PassphraseCallback] = None
+    _passphrase_buf: Any = None
     _passphrase_userdata: Any = None
 
     def __init__(self, method: int) -> None:
@@ -260,6 +261,12 @@ class Context(CallbackSlots, Owner):
         """Set the passphrase callback, used when a private key with a
         passphrase is loaded.
 
+        :meth:`use_privatekey_file` calls it, once, when the file is an
+        encrypted PEM key (before OpenSSL reads the file: pyossl hands the
+        passphrase to OpenSSL instead of letting OpenSSL call Python).  Its
+        exception, or a :exc:`ValueError` for a result that is not
+        ``bytes`` or contains a NUL byte, is raised from that call.
+
         :param callback: Called as ``callback(maxlen, verify, userdata)``;
             *maxlen* is the longest passphrase OpenSSL accepts (a longer one
             is truncated), *verify* is true when the passphrase is being
@@ -376,7 +383,10 @@ class Context(CallbackSlots, Owner):
             ok = _lib.SSL_CTX_use_PrivateKey_file(self._context, keyfile,
                                                   filetype)
         else:
-            buf = create_string_buffer(self._passphrase())
+            # Kept on the context: should an interrupt skip the restore
+            # below, the userdata still points at live memory.
+            buf = self._passphrase_buf = create_string_buffer(
+                self._passphrase())
             ctx = self._context
             _lib.SSL_CTX_set_default_passwd_cb_userdata(ctx, addressof(buf))
             try:
