@@ -384,6 +384,9 @@ def _length(der, pos):
 
 
 def _walk(der):
+    # Short-form lengths (every entry of a usual name) are read inline; the
+    # long form goes through _length.  Every bound is checked: a slice past
+    # the end would not raise, so ends are compared with their container's.
     if der[0] != 0x30:
         raise ValueError("not a SEQUENCE")
     pos, end = _length(der, 1)
@@ -391,25 +394,45 @@ def _walk(der):
         raise ValueError("length")
     out = []
     append = out.append
+    names = _short_names
+    tags = _STRING_TAGS
     while pos < end:
         if der[pos] != 0x31:
             raise ValueError("not a SET")
-        spos, send = _length(der, pos + 1)
+        b = der[pos + 1]
+        if b < 0x80:
+            spos = pos + 2
+            send = spos + b
+        else:
+            spos, send = _length(der, pos + 1)
         if send > end:
             raise ValueError("length")
         while spos < send:
             if der[spos] != 0x30:
                 raise ValueError("not a SEQUENCE")
-            apos, aend = _length(der, spos + 1)
-            if aend > send or der[apos] != 0x06 or der[apos + 1] >= 0x80:
+            b = der[spos + 1]
+            if b < 0x80:
+                apos = spos + 2
+                aend = apos + b
+            else:
+                apos, aend = _length(der, spos + 1)
+            olen = der[apos + 1]
+            if aend > send or der[apos] != 0x06 or olen >= 0x80:
                 raise ValueError("not an OID")
-            oend = apos + 2 + der[apos + 1]
-            if der[oend] not in _STRING_TAGS:
+            oend = apos + 2 + olen
+            oid = der[apos + 2:oend]
+            short = names.get(oid) or _short_name(oid)
+            if der[oend] not in tags:
                 raise ValueError("value type")
-            vpos, vend = _length(der, oend + 1)
+            b = der[oend + 1]
+            if b < 0x80:
+                vpos = oend + 2
+                vend = vpos + b
+            else:
+                vpos, vend = _length(der, oend + 1)
             if vend != aend:
                 raise ValueError("length")
-            append((_short_name(der[apos + 2:oend]), der[vpos:vend]))
+            append((short, der[vpos:vend]))
             spos = aend
         if spos != send:
             raise ValueError("length")

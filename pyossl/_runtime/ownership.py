@@ -172,12 +172,15 @@ class Owner(object):
         state["_owned"] = (getattr(_state["lib"], self._handle_free), ptr)
         state[self._handle_attr] = ptr
 
-    def __del__(self, _free=_free, _state=_state):
+    def __del__(self, _state=_state, _deferred=_deferred):
         # pop first (one C call): a second __del__, free_now(), or an
-        # interrupt after this line finds nothing to free.
+        # interrupt after this line finds nothing to free.  (_free inlined.)
         owned = self.__dict__.pop("_owned", None)
         if owned is not None and not _state["exiting"]:
-            _free(owned[0], owned[1])
+            if _state["defer"]:
+                _deferred.append(owned)
+            else:
+                owned[0](owned[1])
 
     @classmethod
     def _from_owned(cls, ptr, **state):
@@ -185,9 +188,17 @@ class Owner(object):
 
         :param state: attributes to set on the new object.
         """
+        if not ptr:
+            raise ValueError("cannot own a NULL handle")
+        if _deferred:
+            drain_frees()
         obj = cls.__new__(cls)
-        obj.__dict__.update(state)
-        obj._own(ptr)
+        d = obj.__dict__
+        if state:
+            d.update(state)
+        # What _own does, inlined (the hot path of every returned handle).
+        d["_owned"] = (getattr(_state["lib"], cls._handle_free), ptr)
+        d[cls._handle_attr] = ptr
         return obj
 
     @classmethod
