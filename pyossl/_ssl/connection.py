@@ -23,6 +23,7 @@ from .._runtime.errors import clear_error_queue, is_reason
 from .._runtime.library import lib as _lib
 from .._runtime.library import requires
 from .._runtime.ownership import Owner
+from .._runtime.ownership import in_callback as _in_callback
 from .._runtime.text import text, text_to_bytes_and_warn
 from .callbacks import CallbackSlots, connections, encode_protocols
 from .constants import VERIFY_PEER
@@ -166,6 +167,21 @@ def _as_fd(obj):
     return c_int_arg(fd, "file descriptor")
 
 
+def _drop_stale_callbacks():
+    """Before a C call: forget callback exceptions an earlier call on this
+    thread stored but never raised (another exception, such as a second
+    interrupt, ended that call first), so that they do not surface from
+    this unrelated call.  Not inside a callback: there they may belong to
+    the C call in progress.  (A lost callback already poisoned its
+    connection through the thunk's rescue.)"""
+    if _in_callback():
+        return
+    pending = _callback_state.pending
+    if pending:
+        del pending[:]
+    _callback_state.lost = False
+
+
 def _key_material(func, obj):
     """What the 1.1.0-style reader *func* (``size_t f(obj, out, outlen)``;
     table macros on 1.0.2) gives for *obj*, or ``None``."""
@@ -258,6 +274,8 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
+        if _callback_state.pending:
+            _drop_stale_callbacks()
         _ERR_clear_error()
 
     # The I/O methods inline _enter (same three steps) and call _leave only
@@ -462,6 +480,8 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
+        if _callback_state.pending:
+            _drop_stale_callbacks()
         _ERR_clear_error()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
@@ -498,6 +518,8 @@ class Connection(CallbackSlots, Owner):
                 self._refuse_lost()
             if _sys.unraisablehook is not _unraisable_hook:
                 _ensure_hook()
+            if _callback_state.pending:
+                _drop_stale_callbacks()
             _ERR_clear_error()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
@@ -530,6 +552,8 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
+        if _callback_state.pending:
+            _drop_stale_callbacks()
         rbuf, mine = _take_buffer()
         try:
             _ERR_clear_error()
@@ -579,6 +603,8 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
+        if _callback_state.pending:
+            _drop_stale_callbacks()
         _ERR_clear_error()
         if flags is not None and flags & _MSG_PEEK:
             result = _SSL_peek(ssl, array, nbytes)
@@ -722,6 +748,8 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
+        if _callback_state.pending:
+            _drop_stale_callbacks()
         _ERR_clear_error()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
