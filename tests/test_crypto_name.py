@@ -82,10 +82,16 @@ def test_bad_value_type(bad):
     assert name.CN == "keep"
 
 
-def test_nul_byte_is_kept():
+def test_nul_byte_is_refused():
+    # issue 10: pyOpenSSL's C call would cut the value at the NUL (the
+    # CVE-2026-40475 class); pyossl refuses it and leaves the name as it was
     name = new_name()
-    name.CN = b"evil.example\x00.good.example"
-    assert name.CN == "evil.example\x00.good.example"
+    name.CN = "keep"
+    with pytest.raises(ValueError):
+        name.CN = b"evil.example\x00.good.example"
+    with pytest.raises(ValueError):
+        name.CN = "evil.example\x00.good.example"
+    assert name.CN == "keep"
 
 
 def test_value_openssl_refuses():
