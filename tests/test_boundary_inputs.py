@@ -801,6 +801,47 @@ entry("SSL.Connection.recv_into",
       param("buffer", "wbuffer", lambda w: bytearray(16)),
       param("nbytes", "int:any", _v(None)),
       param("flags", "int:any", _v(None)))
+# pyOpenSSL 2x additions (issue 12) ------------------------------------------
+entry("SSL.OpenSSL_version", lambda w, t: SSL.OpenSSL_version(t),
+      param("type", "int:int", _v(SSL.OPENSSL_VERSION)))
+entry("SSL.Context.clear_mode", lambda w, v: w.ctx().clear_mode(v),
+      param("mode_to_clear", "int:long", _v(SSL.MODE_RELEASE_BUFFERS)))
+for _name, _value in (("set_tls13_ciphersuites", b"TLS_AES_128_GCM_SHA256"),
+                      ("set_tlsext_use_srtp", b"SRTP_AES128_CM_SHA1_80")):
+    entry("SSL.Context." + _name,
+          lambda w, v, _n=_name: getattr(w.ctx(), _n)(v),
+          param("value", "cstr", _v(_value)))
+for _name in ("set_cookie_generate_callback", "set_cookie_verify_callback"):
+    entry("SSL.Context." + _name,
+          lambda w, c, _n=_name: getattr(w.ctx(), _n)(c),
+          param("callback", "callable", _v(cb_true)))
+for _name in ("set_ocsp_server_callback", "set_ocsp_client_callback"):
+    entry("SSL.Context." + _name,
+          lambda w, c, d, _n=_name: getattr(w.ctx(), _n)(c, d),
+          param("callback", "callable", _v(cb_true)),
+          param("data", "any", _v(None)))
+entry("SSL.Connection.set_options", lambda w, v: w.conn().set_options(v),
+      param("options", "int:u64", _v(SSL.OP_NO_TICKET)))
+entry("SSL.Connection.set_ciphertext_mtu",
+      lambda w, v: w.conn().set_ciphertext_mtu(v),
+      param("mtu", "int:long", _v(1400)))
+entry("SSL.Connection.set_info_callback",
+      lambda w, c: w.conn().set_info_callback(c),
+      param("callback", "callable", _v(cb_true)))
+for _name, _attr in (("use_certificate", "cert"), ("use_privatekey", "key")):
+    entry("SSL.Connection." + _name,
+          lambda w, o, _n=_name: getattr(w.conn(), _n)(o),
+          param("obj", "obj", lambda w, _a=_attr: getattr(w, _a)))
+entry("SSL.Connection.export_keying_material",
+      lambda w, label, n, c: w.pair().c.export_keying_material(label, n, c),
+      param("label", "bytes", _v(b"EXPERIMENTAL-pyossl")),
+      param("olen", "int:alloc", _v(32)),
+      param("context", "bytes", _v(b"context")))
+for _name in ("get_certificate", "get_peer_certificate", "get_peer_cert_chain",
+              "get_verified_chain", "get_client_ca_list"):
+    entry("SSL.Connection." + _name,
+          lambda w, f, _n=_name: getattr(w.pair().c, _n)(as_cryptography=f),
+          param("as_cryptography", "flag", _v(False)))
 
 
 def _bio_read(w, n):

@@ -187,6 +187,7 @@ DECLARATIONS = [
        [c_void_p, c_void_p, c_char_p, POINTER(c_int)],
        since="3.0"),
     Fn("i2d_X509_NAME", c_int, [c_void_p, POINTER(c_void_p)], gil=True),
+    Fn("d2i_X509_NAME", c_void_p, [c_void_p, POINTER(c_void_p), c_long]),
     Fn("X509_NAME_oneline", c_void_p, [c_void_p, c_void_p, c_int]),
     Fn("X509_NAME_entry_count", c_int, [c_void_p], gil=True),
     Fn("X509_NAME_get_entry", c_void_p, [c_void_p, c_int]),

@@ -146,6 +146,7 @@ DECLARATIONS = [
     # still defined with this value in the 1.1.x and 3.x headers
     Const.same("X509_V_FLAG_NOTIFY_POLICY", 0x800),
     Const.same("X509_V_FLAG_CHECK_SS_SIGNATURE", 0x4000),
+    Const.same("X509_V_FLAG_PARTIAL_CHAIN", 0x80000),
     # 1.1.0 removed the issuer-check callback and made the flag 0
     Const("X509_V_FLAG_CB_ISSUER_CHECK", {"1.0.2": 0x1, "1.1": 0x0, "3.0": 0x0}),
     # before 1.1.0i, adding a certificate already in a store failed with

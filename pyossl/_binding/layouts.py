@@ -15,6 +15,7 @@ No other module reads a struct field by offset.
 """
 
 import ctypes
+import sys
 from ctypes import (Structure, byref, c_char_p, c_int, c_long, c_ubyte,
                     c_uint, c_void_p, string_at)
 
@@ -50,6 +51,58 @@ X509V3_CTX_SIZE = 256
 def new_x509v3_ctx():
     """A zeroed buffer to pass as ``X509V3_CTX *``."""
     return ctypes.create_string_buffer(X509V3_CTX_SIZE)
+
+
+class SRTP_PROTECTION_PROFILE(Structure):
+    """``SRTP_PROTECTION_PROFILE`` (public, every version)."""
+    _fields_ = [("name", c_char_p), ("id", ctypes.c_ulong)]
+
+
+def srtp_profile_name(lib):
+    """``lib.SSL_get_selected_srtp_profile_name(ssl)``: the name of the
+    negotiated SRTP profile (``bytes``), or ``b""``."""
+    selected = lib.SSL_get_selected_srtp_profile
+
+    def SSL_get_selected_srtp_profile_name(ssl):
+        profile = selected(ssl)
+        if not profile:
+            return b""
+        return SRTP_PROTECTION_PROFILE.from_address(profile).name or b""
+    return SSL_get_selected_srtp_profile_name
+
+
+if sys.platform == "win32":
+    _time_t = c_long                    # winsock's timeval: two longs
+else:
+    _time_t = getattr(ctypes, "c_time_t", c_long)    # 3.12+ knows time_t
+
+
+class TIMEVAL(Structure):
+    """``struct timeval`` (POSIX ``time_t``/``suseconds_t``; winsock's
+    two ``long`` on Windows)."""
+    _fields_ = [("tv_sec", _time_t), ("tv_usec", c_long)]
+
+
+def dtls_get_timeout(cmd):
+    """``lib.DTLSv1_get_timeout(ssl)``: seconds (a ``float``) left on the
+    DTLS retransmission timer, or ``None`` when no timer runs (the C macro
+    fills a ``struct timeval``)."""
+    def factory(lib):
+        ctrl = lib.SSL_ctrl
+
+        def DTLSv1_get_timeout(ssl):
+            tv = TIMEVAL()
+            if ctrl(ssl, cmd, 0, byref(tv)) != 1:
+                return None
+            return tv.tv_sec + tv.tv_usec / 1000000.0
+        return DTLSv1_get_timeout
+    return factory
+
+
+def new_sockaddr():
+    """A zeroed ``struct sockaddr_storage``-sized buffer (128 bytes, its
+    size on every platform) for a C function that writes an address."""
+    return ctypes.create_string_buffer(128)
 
 
 # --------------------------------------------------- 1.0.2 struct prefixes --

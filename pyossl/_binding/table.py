@@ -14,6 +14,9 @@ per area (kept apart only so that each file stays readable):
                           SPKI
 ``decls_ssl``             libssl: methods, contexts, connections, sessions,
                           callbacks, ``SSL_*`` constants
+``decls_ssl_ext``         libssl after pyOpenSSL 16.1: DTLS, SRTP, OCSP
+                          stapling, keying material, key-exchange group,
+                          per-connection settings
 ``decls_rand``            the PRNG
 ``decls_providers``       OpenSSL 3 providers and library contexts, FIPS
                           mode, default trust locations
@@ -25,10 +28,11 @@ name is used by some pyossl code (``tests/test_layout.py`` checks that).
 """
 
 from . import (decls_core, decls_crypto, decls_pki, decls_providers,
-               decls_rand, decls_ssl)
+               decls_rand, decls_ssl, decls_ssl_ext)
 
 SECTIONS = (decls_core.CORE, decls_crypto.DECLARATIONS,
             decls_pki.DECLARATIONS, decls_ssl.DECLARATIONS,
-            decls_rand.DECLARATIONS, decls_providers.DECLARATIONS)
+            decls_ssl_ext.DECLARATIONS, decls_rand.DECLARATIONS,
+            decls_providers.DECLARATIONS)
 
 DECLARATIONS = [record for section in SECTIONS for record in section]

@@ -13,8 +13,8 @@ from .._runtime.text import text
 from .certificates import (X509, free_x509_stack, take_x509_stack,
                            x509_from_borrowed,
                            x509_stack)
-from .crls import CRL
 from .common import (Error, PathArg, clear, openssl_assert, raise_error)
+from .interop import certificate_arg, crl_arg
 
 
 def _already_in_store():
@@ -47,7 +47,7 @@ class X509Store(Owner):
         openssl_assert(store)
         self._own(store)
 
-    def add_cert(self, cert: X509) -> None:
+    def add_cert(self, cert: Any) -> None:
         """
         Adds a trusted certificate to this store.
 
@@ -55,20 +55,20 @@ class X509Store(Owner):
         *trusted* certificate.  Adding one that the store already holds is
         not an error.
 
-        :param X509 cert: The certificate to add to this store.
-        :raises TypeError: If the certificate is not an :class:`X509`.
+        :param cert: The certificate to add to this store: an
+            :class:`X509`, or a ``cryptography.x509.Certificate``.
+        :raises TypeError: If the certificate is neither.
         :raises Error: If OpenSSL was unhappy with your certificate.
         :return: ``None`` if the certificate was added successfully.
         """
-        if not isinstance(cert, X509):
-            raise TypeError("cert must be an X509 instance")
+        cert = certificate_arg(cert, "cert")
         if not lib.X509_STORE_add_cert(self._store, cert._x509):
             if _already_in_store():
                 clear()
                 return
             raise_error()
 
-    def add_crl(self, crl: "CRL") -> None:
+    def add_crl(self, crl: Any) -> None:
         """
         Add a certificate revocation list to this store.
 
@@ -78,14 +78,14 @@ class X509Store(Owner):
 
         .. versionadded:: 16.1.0
 
-        :param CRL crl: The certificate revocation list to add to this
-            store.
-        :raises TypeError: If *crl* is not a :class:`CRL`.
+        :param crl: The certificate revocation list to add to this store:
+            a :class:`CRL`, or (what pyOpenSSL 2x takes) a
+            ``cryptography.x509.CertificateRevocationList``.
+        :raises TypeError: If *crl* is neither.
         :return: ``None`` if the certificate revocation list was added
             successfully.
         """
-        if not isinstance(crl, CRL):
-            raise TypeError("crl must be a CRL instance")
+        crl = crl_arg(crl, "crl")
         if not lib.X509_STORE_add_crl(self._store, crl._crl):
             if _already_in_store():
                 clear()
@@ -204,6 +204,9 @@ class X509StoreFlags(object):
     NOTIFY_POLICY = lib.X509_V_FLAG_NOTIFY_POLICY
     CHECK_SS_SIGNATURE = lib.X509_V_FLAG_CHECK_SS_SIGNATURE
     CB_ISSUER_CHECK = lib.X509_V_FLAG_CB_ISSUER_CHECK
+    #: Trust a chain that ends at any certificate of the store, not only at
+    #: a self-signed root (certificate pinning; pyOpenSSL 20.0 and later).
+    PARTIAL_CHAIN = lib.X509_V_FLAG_PARTIAL_CHAIN
 
 
 class X509StoreContextError(Exception):
@@ -211,19 +214,51 @@ class X509StoreContextError(Exception):
     An exception raised when an error occurred while verifying a certificate
     using :meth:`X509StoreContext.verify_certificate`.
 
-    Its only argument is ``[error number, depth, reason]``: OpenSSL's
-    ``X509_V_ERR_*`` code, the depth in the chain where verification
-    failed (0 is the certificate being verified) and OpenSSL's text for
-    the code.
+    Raised by pyossl, its only argument is ``[error number, depth,
+    reason]`` (as in pyOpenSSL 16.1): OpenSSL's ``X509_V_ERR_*`` code (see
+    :class:`pyossl.SSL.X509VerificationCodes`), the depth in the chain where
+    verification failed (0 is the certificate being verified) and
+    OpenSSL's text for the code.  As in pyOpenSSL 2x, ``str()`` of it is
+    the reason and the list is also its ``errors``.
 
+    It can be made either way: ``X509StoreContextError([code, depth,
+    reason], certificate)`` (16.1) or ``X509StoreContextError(message,
+    errors, certificate)`` (pyOpenSSL 2x; then ``args`` is
+    ``(message,)``).
+
+    :ivar errors: ``[error number, depth, reason]``.
+    :type errors: :class:`list`
     :ivar certificate: The certificate which caused verificate failure.
     :type certificate: :class:`X509`
     """
 
-    def __init__(self, message: List[Any],
-                 certificate: Optional[X509]) -> None:
+    def __init__(self, message: Any, *rest: Any) -> None:
+        if len(rest) == 2:                    # pyOpenSSL 2x
+            errors, certificate = rest
+            reason = message
+        elif len(rest) == 1:                  # pyOpenSSL 16.1
+            certificate = rest[0]
+            errors = message
+            reason = (message[2] if isinstance(message, list)
+                      and len(message) == 3 else None)
+        else:
+            raise TypeError(
+                "X509StoreContextError takes ([code, depth, reason], "
+                "certificate) or (message, errors, certificate)")
         super(X509StoreContextError, self).__init__(message)
+        self.errors = errors
         self.certificate = certificate
+        self._reason = reason
+
+    def __str__(self) -> str:
+        if self._reason is not None:
+            return str(self._reason)
+        return super(X509StoreContextError, self).__str__()
+
+    def __reduce__(self) -> Any:
+        if self.errors is self.args[0]:
+            return (type(self), (self.args[0], self.certificate))
+        return (type(self), (self.args[0], self.errors, self.certificate))
 
 
 class X509StoreContext(Owner):

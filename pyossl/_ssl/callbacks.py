@@ -165,6 +165,16 @@ def _info_thunk(ssl, where, ret):
         callback(conn, where, ret)
 
 
+@slot("connection_info", INFO_CB, None)
+def _connection_info_thunk(ssl, where, ret):
+    # Connection.set_info_callback: OpenSSL calls it instead of the
+    # context's for that connection.
+    conn = _connections.get(ssl)
+    callback = conn._callback("connection_info") if conn is not None else None
+    if callback is not None:
+        callback(conn, where, ret)
+
+
 @slot("servername", SERVERNAME_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL,
       on_lost=_poison_connection)
 def _servername_thunk(ssl, alert, arg):

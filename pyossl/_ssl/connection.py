@@ -6,18 +6,22 @@ import threading as _threading
 from ctypes import (addressof, byref, c_char, c_int, c_uint, c_void_p, cast,
                     create_string_buffer, string_at)
 from errno import EBADF, errorcode
-from typing import Any, List, NoReturn, Optional, Sequence, Tuple, Union
+from typing import (Any, Callable, List, NoReturn, Optional, Sequence,
+                    Tuple, Union)
 
 from .._binding.decls_core import (BIO_FLAGS_IO_SPECIAL, BIO_FLAGS_READ,
                                    BIO_FLAGS_SHOULD_RETRY, BIO_FLAGS_WRITE)
 from .._crypto.certificates import X509, x509_from_borrowed
+from .._crypto.interop import (certificate_arg, name_to_cryptography,
+                               private_key_arg)
 from .._crypto.names import X509Name
 from .._runtime import stacks
 from .._runtime.callbacks import (callback_failed, check_callbacks,
                                   ensure_hook)
 from .._runtime.callbacks import _hook as _unraisable_hook
 from .._runtime.callbacks import _local as _callback_state
-from .._runtime.convert import INT_MAX, c_int_arg
+from .._runtime.convert import (INT_MAX, c_int_arg, c_long_arg, c_size_arg,
+                                c_uint64_arg, int_arg)
 from .._runtime.convert import writable_buffer as _writable_buffer
 from .._runtime.errors import clear_error_queue, is_reason
 from .._runtime.library import lib as _lib
@@ -25,6 +29,7 @@ from .._runtime.library import requires
 from .._runtime.ownership import Owner
 from .._runtime.ownership import in_callback as _in_callback
 from .._runtime.text import text, text_to_bytes_and_warn
+from . import dtls, ocsp, srtp
 from .callbacks import CallbackSlots, connections, encode_protocols
 from .constants import VERIFY_PEER
 from .context import (_ALPN_NEEDS, _NPN_NEEDS, _PSK_NEEDS, Context,
@@ -32,7 +37,7 @@ from .context import (_ALPN_NEEDS, _NPN_NEEDS, _PSK_NEEDS, Context,
 from .exceptions import (Error, SysCallError, WantReadError, WantWriteError,
                          WantClientHelloCallbackError,
                          WantX509LookupError, ZeroReturnError,
-                         raise_error_queue)
+                         raise_error_queue, synthetic_error)
 from .session import Session
 
 _Data = Union[bytes, bytearray, memoryview, str]
@@ -180,6 +185,23 @@ def _drop_stale_callbacks():
     if pending:
         del pending[:]
     _callback_state.lost = False
+
+
+def _certificate(cert, as_cryptography):
+    if as_cryptography and cert is not None:
+        return cert.to_cryptography()
+    return cert
+
+
+def _certificates(stack, as_cryptography):
+    """The certificates of a borrowed ``STACK_OF(X509)`` (``None`` for
+    ``NULL``), as :class:`X509` or ``cryptography`` objects."""
+    if not stack:
+        return None
+    certs = [x509_from_borrowed(ptr) for ptr in stacks.items(stack)]
+    if as_cryptography:
+        return [cert.to_cryptography() for cert in certs]
+    return certs
 
 
 def _key_material(func, obj):
@@ -406,6 +428,75 @@ class Connection(CallbackSlots, Owner):
         :return: The ``VERIFY_*`` flags.
         """
         return _lib.SSL_get_verify_mode(self._ssl)
+
+    # -- settings of this connection only ----------------------------------
+
+    def set_options(self, options: int) -> int:
+        """Add options (``OP_*``) to this connection only; options set
+        before (here or on its context) are kept.
+
+        :param options: The options to add.
+        :raises TypeError: if *options* is not an integer.
+        :raises OverflowError: if it is negative or too large.
+        :return: The new option bit mask.
+
+        .. versionadded:: 19.0.0 (pyOpenSSL)
+        """
+        if not isinstance(options, int):
+            raise TypeError("options must be an integer")
+        options = c_uint64_arg(options, "options")
+        return _lib.SSL_set_options(self._ssl, options)
+
+    def set_info_callback(
+            self, callback: Callable[["Connection", int, int], Any]) -> None:
+        """Set this connection's information callback, called during
+        handshakes in place of the context's (see
+        :meth:`Context.set_info_callback`).
+
+        :param callback: Called as ``callback(connection, where, ret)``; an
+            exception it raises is raised again from the call that drove
+            the handshake.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+
+        .. versionadded:: 25.0.0 (pyOpenSSL)
+        """
+        fp = self._set_callback("connection_info", callback)
+        _lib.SSL_set_info_callback(self._ssl, fp)
+
+    def use_certificate(self, cert: Any) -> None:
+        """Use this certificate for this connection only (a server that
+        picks its certificate per client, for example from a server name
+        callback).
+
+        :param cert: An :class:`pyossl.crypto.X509`, or a
+            ``cryptography.x509.Certificate``.
+        :raises TypeError: if it is neither.
+        :raises Error: if OpenSSL refuses it.
+        :return: None
+
+        .. versionadded:: 19.1.0 (pyOpenSSL)
+        """
+        cert = certificate_arg(cert, "cert")
+        if not _lib.SSL_use_certificate(self._ssl, cert._x509):
+            raise_error_queue("SSL_use_certificate")
+
+    def use_privatekey(self, pkey: Any) -> None:
+        """Use this private key for this connection only.
+
+        :param pkey: A :class:`pyossl.crypto.PKey`, or a ``cryptography``
+            private key.
+        :raises TypeError: if it is neither.
+        :raises Error: if OpenSSL refuses it (for example because it does
+            not match the certificate set before).
+        :return: None
+
+        .. versionadded:: 19.1.0 (pyOpenSSL)
+        """
+        pkey = private_key_arg(pkey, "pkey")
+        if not _lib.SSL_use_PrivateKey(self._ssl, pkey._pkey):
+            _check_callbacks()
+            raise_error_queue("SSL_use_PrivateKey")
 
     # -- server name -----------------------------------------------------
 
@@ -814,6 +905,99 @@ class Connection(CallbackSlots, Owner):
         conn.set_accept_state()
         return conn, addr
 
+    # -- DTLS ---------------------------------------------------------------
+
+    def DTLSv1_listen(self) -> None:
+        """Wait, on a DTLS server, for a ClientHello that echoes a valid
+        cookie: answer those without one (or with a wrong one) with a
+        HelloVerifyRequest, using the context's cookie callbacks
+        (:meth:`Context.set_cookie_generate_callback`,
+        :meth:`Context.set_cookie_verify_callback`).  Then go on with
+        :meth:`do_handshake`.
+
+        :raises WantReadError: until such a ClientHello has arrived (call
+            again when more data is there).
+        :raises Error: on a TLS connection, without cookie callbacks, or
+            when OpenSSL fails (OpenSSL 1.0.2: also on a wrong cookie).
+        :raises ValueError: if the cookie generate callback returned a
+            cookie longer than 255 bytes (refused, never sent).
+        :return: None
+
+        .. versionadded:: 21.0.0 (pyOpenSSL)
+        """
+        if not dtls.is_dtls(self._ssl):
+            raise synthetic_error("DTLSv1_listen", "unsupported ssl version")
+        if self._socket is not None:
+            self._check_socket()
+        ssl = self._ssl
+        self._enter()
+        result = dtls.listen(ssl)
+        if result <= 0:
+            if result == 0 and not _callback_failed():
+                clear_error_queue()
+                raise WantReadError()
+            self._raise_ssl_error(ssl, result)
+            raise synthetic_error("DTLSv1_listen", "no valid ClientHello")
+        self._leave(ssl)
+
+    def DTLSv1_get_timeout(self) -> Optional[float]:
+        """How long until the DTLS retransmission timer expires: call
+        :meth:`DTLSv1_handle_timeout` then (a DTLS application waits for
+        data no longer than this).
+
+        :return: Seconds (``float``; 0.0 when already expired), or ``None``
+            when no timer runs (and on a TLS connection).
+
+        .. versionadded:: 21.0.0 (pyOpenSSL)
+        """
+        return dtls.get_timeout(self._ssl)
+
+    def DTLSv1_handle_timeout(self) -> bool:
+        """Retransmit the last DTLS handshake flight if the timer expired.
+
+        :return: ``True`` if it did, ``False`` if nothing was due.
+        :raises Error: if retransmitting failed (too many timeouts).
+
+        .. versionadded:: 21.0.0 (pyOpenSSL)
+        """
+        ssl = self._ssl
+        self._enter()
+        result = dtls.handle_timeout(ssl)
+        if result < 0:
+            self._raise_ssl_error(ssl, result)
+            raise synthetic_error("DTLSv1_handle_timeout",
+                                  "retransmission failed")
+        self._leave(ssl)
+        return bool(result)
+
+    def set_ciphertext_mtu(self, mtu: int) -> None:
+        """Set the largest datagram DTLS may send (the UDP payload, without
+        the IP and UDP headers).  Needed over memory BIOs, where OpenSSL
+        cannot ask the transport; set :const:`OP_NO_QUERY_MTU` so that it
+        does not replace the value.
+
+        :param mtu: The MTU in bytes (OpenSSL ignores values below its
+            minimum, 256 or so, as pyOpenSSL does).
+        :raises TypeError: if *mtu* is not an integer.
+        :raises OverflowError: if it does not fit a C ``long``.
+        :return: None
+
+        .. versionadded:: 21.1.0 (pyOpenSSL)
+        """
+        dtls.set_mtu(self._ssl, c_long_arg(mtu, "mtu"))
+
+    @requires("DTLS_get_data_mtu", "The DTLS data MTU", "1.1.1")
+    def get_cleartext_mtu(self) -> int:
+        """The most application data one DTLS record can carry without
+        exceeding the MTU (see :meth:`set_ciphertext_mtu`).
+
+        :return: Bytes (0 on a TLS connection).
+        :raises NotImplementedError: before OpenSSL 1.1.1.
+
+        .. versionadded:: 21.1.0 (pyOpenSSL)
+        """
+        return dtls.data_mtu(self._ssl)
+
     def shutdown(self) -> bool:
         """Send the TLS closure alert.
 
@@ -933,48 +1117,72 @@ class Connection(CallbackSlots, Owner):
         """
         return _lib.SSL_version(self._ssl)
 
-    def get_certificate(self) -> Optional["X509"]:
+    def get_certificate(self, *, as_cryptography: bool = False) -> Any:
         """This side's certificate.
 
+        :param as_cryptography: (keyword only) Return a
+            ``cryptography.x509.Certificate`` instead.
         :return: An :class:`pyossl.crypto.X509`, or ``None``.
         """
         cert = _lib.SSL_get_certificate(self._ssl)
-        return x509_from_borrowed(cert) if cert else None
+        return _certificate(x509_from_borrowed(cert) if cert else None,
+                            as_cryptography)
 
-    def get_peer_certificate(self) -> Optional["X509"]:
+    def get_peer_certificate(self, *, as_cryptography: bool = False) -> Any:
         """The peer's certificate.
 
+        :param as_cryptography: (keyword only) Return a
+            ``cryptography.x509.Certificate`` instead.
         :return: An :class:`pyossl.crypto.X509`, or ``None``.
         """
         cert = _lib.SSL_get_peer_certificate(self._ssl)
-        if not cert:
-            return None
-        return X509._from_owned(cert)
+        return _certificate(X509._from_owned(cert) if cert else None,
+                            as_cryptography)
 
-    def get_peer_cert_chain(self) -> Optional[List["X509"]]:
-        """The certificate chain the peer sent.
+    def get_peer_cert_chain(self, *, as_cryptography: bool = False) -> Any:
+        """The certificate chain the peer sent (on a client, the server's
+        certificate first; on a server, without the client's own).
 
+        :param as_cryptography: (keyword only) Return
+            ``cryptography.x509.Certificate`` objects instead.
         :return: A list of :class:`pyossl.crypto.X509`, or ``None``.
         """
-        stack = _lib.SSL_get_peer_cert_chain(self._ssl)
-        if not stack:
-            return None
-        return [x509_from_borrowed(_lib.sk_value(stack, i))
-                for i in range(_lib.sk_num(stack))]
+        return _certificates(_lib.SSL_get_peer_cert_chain(self._ssl),
+                             as_cryptography)
 
-    def get_client_ca_list(self) -> List["X509Name"]:
+    @requires("SSL_get0_verified_chain", "The verified chain", "1.1.0")
+    def get_verified_chain(self, *, as_cryptography: bool = False) -> Any:
+        """The peer's chain as verification built it: the peer's
+        certificate first, the trust anchor last.  Call it after a
+        successful handshake; if verification failed (or did not run) the
+        chain may be incomplete, or ``None``.
+
+        :param as_cryptography: (keyword only) Return
+            ``cryptography.x509.Certificate`` objects instead.
+        :return: A list of :class:`pyossl.crypto.X509`, or ``None``.
+        :raises NotImplementedError: before OpenSSL 1.1.0.
+
+        .. versionadded:: 20.0.0 (pyOpenSSL)
+        """
+        return _certificates(_lib.SSL_get0_verified_chain(self._ssl),
+                             as_cryptography)
+
+    def get_client_ca_list(self, *, as_cryptography: bool = False) -> Any:
         """The CA names suggested for client certificates: on a server, those
         this side sends; on a client, those received (empty before the
         handshake).
 
+        :param as_cryptography: (keyword only) Return
+            ``cryptography.x509.Name`` objects instead.
         :return: A list of :class:`pyossl.crypto.X509Name`.
 
         .. versionadded:: 0.10
         """
         stack = _lib.SSL_get_client_CA_list(self._ssl)
-        if not stack:
-            return []
-        return [X509Name._from_copy(name) for name in stacks.items(stack)]
+        names = [X509Name._from_copy(name) for name in stacks.items(stack)]
+        if as_cryptography:
+            return [name_to_cryptography(name) for name in names]
+        return names
 
     # -- application data -------------------------------------------------
 
@@ -1095,6 +1303,67 @@ class Connection(CallbackSlots, Owner):
             return None
         return _key_material(_lib.SSL_SESSION_get_master_key, session)
 
+    def export_keying_material(self, label: bytes, olen: int,
+                               context: Optional[bytes] = None) -> bytes:
+        """Derive keying material for the application from the session
+        (RFC 5705; RFC 8446 section 7.5 for TLS 1.3), the same on both
+        sides: SRTP keys (label ``b"EXTRACTOR-dtls_srtp"``), channel
+        bindings, ...
+
+        :param bytes label: The label; labels of registered uses are in
+            IANA's "TLS Exporter Labels" registry, private ones start with
+            ``b"EXPERIMENTAL"``.
+        :param int olen: How many bytes to derive.
+        :param context: (optional) ``bytes`` given to the derivation; no
+            context (``None``) and an empty one give different results.
+        :return: *olen* bytes.
+        :raises TypeError: if *label* or *context* is not ``bytes``, or
+            *olen* not an integer.
+        :raises ValueError: if *olen* is negative.
+        :raises OverflowError: if *olen* is too large.
+        :raises Error: before the handshake is complete, or if OpenSSL
+            refuses the label.
+
+        .. versionadded:: 16.2.0 (pyOpenSSL)
+        """
+        if not isinstance(label, bytes):
+            raise TypeError("label must be a byte string")
+        if context is not None and not isinstance(context, bytes):
+            raise TypeError("context must be a byte string or None")
+        olen = int_arg(olen, "olen")
+        if olen < 0:
+            raise ValueError("olen must not be negative")
+        olen = c_size_arg(olen, "olen")
+        if not _SSL_is_init_finished(self._ssl):
+            # (1.1.1 dereferences the missing session: never call it then.)
+            raise synthetic_error("SSL_export_keying_material",
+                                  "the handshake is not complete")
+        out = create_string_buffer(olen or 1)
+        result = _lib.SSL_export_keying_material(
+            self._ssl, out, olen, label, len(label), context,
+            0 if context is None else len(context),
+            0 if context is None else 1)
+        if result != 1:
+            raise_error_queue("SSL_export_keying_material")
+        return out.raw[:olen]
+
+    @requires("SSL_get_group_name", "The key-exchange group name", "1.1.1")
+    def get_group_name(self) -> Optional[str]:
+        """The group (curve) of the key exchange, with OpenSSL 3's names:
+        ``"x25519"``, ``"secp256r1"``, ``"X25519MLKEM768"``...
+
+        :return: ``str``, or ``None`` before a handshake and when the key
+            exchange used no named group (RSA key transport, TLS 1.2
+            finite-field Diffie-Hellman).
+        :raises NotImplementedError: before OpenSSL 1.1.1.
+
+        .. versionadded:: 24.3.0 (pyOpenSSL)
+        """
+        if not _lib.SSL_get_session(self._ssl):
+            return None                # (OpenSSL may crash without one)
+        name = _lib.SSL_get_group_name(self._ssl)
+        return name.decode("ascii") if name else None
+
     def _finished(self, func):
         buf = create_string_buffer(128)
         size = func(self._ssl, buf, 128)
@@ -1119,6 +1388,32 @@ class Connection(CallbackSlots, Owner):
         .. versionadded:: 0.15
         """
         return self._finished(_lib.SSL_get_peer_finished)
+
+    # -- OCSP and SRTP ----------------------------------------------------
+
+    def request_ocsp(self) -> None:
+        """Ask the server to staple an OCSP response to the handshake
+        (call on a client before the handshake).  The context's
+        :meth:`Context.set_ocsp_client_callback` judges the response.
+
+        :raises Error: if OpenSSL refuses.
+        :return: None
+
+        .. versionadded:: 16.2.0 (pyOpenSSL)
+        """
+        if ocsp.request(self._ssl) != 1:
+            raise_error_queue("SSL_set_tlsext_status_type")
+
+    def get_selected_srtp_profile(self) -> bytes:
+        """The SRTP protection profile negotiated (DTLS-SRTP; see
+        :meth:`Context.set_tlsext_use_srtp`).
+
+        :return: Its name (``bytes``), or ``b""`` if none was negotiated
+            (yet).
+
+        .. versionadded:: 20.0.0 (pyOpenSSL)
+        """
+        return srtp.selected(self._ssl)
 
     # -- ALPN / NPN -------------------------------------------------------
 

@@ -4,10 +4,8 @@ import warnings
 from ctypes import addressof, create_string_buffer, memset
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence
 
-from .._crypto.certificates import X509
 from .._crypto.common import PathArg as _Path
-from .._crypto.keys import PKey
-from .._crypto.names import X509Name
+from .._crypto.interop import certificate_arg, name_arg, private_key_arg
 from .._crypto.stores import X509Store
 from .._runtime import stacks
 from .._runtime.convert import (c_int_arg, c_long_arg, c_string_arg,
@@ -18,9 +16,12 @@ from .._runtime.library import requires
 from .._runtime.ownership import Owner
 from .._runtime.scoped import scoped
 from .._runtime.text import text_to_bytes_and_warn
+from . import dtls  # noqa: F401  (its thunks: the cookie callback slots)
+from . import ocsp, srtp, trust
 from .callbacks import CallbackSlots, contexts, encode_protocols
 from .client_hello import ClientHelloCallback
-from .constants import (FILETYPE_PEM, MODE_NO_COMPRESSION, SSLv2_METHOD,
+from .constants import (DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD,
+                        FILETYPE_PEM, MODE_NO_COMPRESSION, SSLv2_METHOD,
                         SSLv3_METHOD, SSLv23_METHOD, TLS1_1_VERSION,
                         TLS1_2_VERSION, TLS1_VERSION, TLS_CLIENT_METHOD,
                         TLS_METHOD, TLS_SERVER_METHOD, TLSv1_1_METHOD,
@@ -117,6 +118,10 @@ def _method_factories():
 
 
 _METHODS = _method_factories()
+# DTLS: the version-flexible methods, in every supported version.
+_METHODS[DTLS_METHOD] = (_lib.DTLS_method, 0)
+_METHODS[DTLS_SERVER_METHOD] = (_lib.DTLS_server_method, 0)
+_METHODS[DTLS_CLIENT_METHOD] = (_lib.DTLS_client_method, 0)
 
 # 1.0.2 has no min/max protocol version: emulated with the OP_NO_* bits.
 _VERSION_OPTIONS = [
@@ -133,8 +138,10 @@ class Context(CallbackSlots, Owner):
     :param method: One of :const:`SSLv2_METHOD`, :const:`SSLv3_METHOD`,
         :const:`SSLv23_METHOD`, :const:`TLSv1_METHOD`,
         :const:`TLSv1_1_METHOD`, :const:`TLSv1_2_METHOD`,
-        :const:`TLS_METHOD`, :const:`TLS_SERVER_METHOD` or
-        :const:`TLS_CLIENT_METHOD`.
+        :const:`TLS_METHOD`, :const:`TLS_SERVER_METHOD`,
+        :const:`TLS_CLIENT_METHOD`, or for DTLS (datagram transports)
+        :const:`DTLS_METHOD`, :const:`DTLS_SERVER_METHOD` or
+        :const:`DTLS_CLIENT_METHOD`.
     :raises TypeError: if *method* is not an integer.
     :raises ValueError: if the loaded OpenSSL lacks *method*.
     """
@@ -145,6 +152,7 @@ class Context(CallbackSlots, Owner):
     _passphrase_callback: Optional[_PassphraseCallback] = None
     _passphrase_buf: Any = None
     _passphrase_userdata: Any = None
+    _ocsp_data: Any = None
 
     def __init__(self, method: int) -> None:
         if not isinstance(method, int) or isinstance(method, bool):
@@ -248,11 +256,32 @@ class Context(CallbackSlots, Owner):
     def set_default_verify_paths(self) -> None:
         """Use the platform's default CA certificates for verification.
 
+        These are the file named by the ``SSL_CERT_FILE`` environment
+        variable and the folders in ``SSL_CERT_DIR``, else the loaded
+        build's own default file and folder (under its ``OPENSSLDIR``, see
+        :data:`OPENSSL_DIR`).  When neither variable is set and those hold
+        no certificate (a build compiled for another machine: a vendor's
+        or a wheel's copy of OpenSSL), the first CA bundle file and hashed
+        folder found in the usual places of Linux distributions and BSDs
+        are loaded instead (``/etc/ssl/certs/ca-certificates.crt``,
+        ``/etc/pki/tls/certs/ca-bundle.crt``, ... and ``/etc/ssl/certs``),
+        as pyOpenSSL does for ``cryptography``'s wheels.
+
+        :raises Error: if OpenSSL fails to set up the lookups.
         :return: None
         """
         if not _lib.SSL_CTX_set_default_verify_paths(self._context):
             raise_error_queue()
         clear_error_queue()
+        if not trust.fallback_needed(_lib):
+            return
+        cafile, capath = trust.fallback_locations()
+        if cafile is not None and not _lib.SSL_CTX_load_verify_locations(
+                self._context, path_arg(cafile), None):
+            clear_error_queue()           # an unreadable bundle: skip it
+        if capath is not None and not _lib.SSL_CTX_load_verify_locations(
+                self._context, None, path_arg(capath)):
+            clear_error_queue()
 
     # -- passphrases ------------------------------------------------------
 
@@ -335,28 +364,28 @@ class Context(CallbackSlots, Owner):
             raise_error_queue("SSL_CTX_use_certificate_file")
         clear_error_queue()
 
-    def use_certificate(self, cert: "X509") -> None:
+    def use_certificate(self, cert: Any) -> None:
         """Use a certificate.
 
-        :param cert: An :class:`pyossl.crypto.X509`.
-        :raises TypeError: if *cert* is not an X509.
+        :param cert: An :class:`pyossl.crypto.X509`, or (as in pyOpenSSL
+            24.3 and later) a ``cryptography.x509.Certificate``.
+        :raises TypeError: if *cert* is neither.
         :return: None
         """
-        if not isinstance(cert, X509):
-            raise TypeError("cert must be an X509 instance")
+        cert = certificate_arg(cert, "cert")
         if not _lib.SSL_CTX_use_certificate(self._context, cert._x509):
             raise_error_queue()
 
-    def add_extra_chain_cert(self, certobj: "X509") -> None:
+    def add_extra_chain_cert(self, certobj: Any) -> None:
         """Add a certificate to the chain presented with this side's
         certificate.
 
-        :param certobj: An :class:`pyossl.crypto.X509`.
-        :raises TypeError: if *certobj* is not an X509.
+        :param certobj: An :class:`pyossl.crypto.X509`, or a
+            ``cryptography.x509.Certificate``.
+        :raises TypeError: if *certobj* is neither.
         :return: None
         """
-        if not isinstance(certobj, X509):
-            raise TypeError("certobj must be an X509 instance")
+        certobj = certificate_arg(certobj, "certobj")
         copy = _lib.X509_dup(certobj._x509)
         if not copy:
             raise_error_queue()
@@ -399,15 +428,16 @@ class Context(CallbackSlots, Owner):
             raise_error_queue("SSL_CTX_use_PrivateKey_file")
         clear_error_queue()
 
-    def use_privatekey(self, pkey: "PKey") -> None:
+    def use_privatekey(self, pkey: Any) -> None:
         """Use a private key.
 
-        :param pkey: A :class:`pyossl.crypto.PKey`.
-        :raises TypeError: if *pkey* is not a PKey.
+        :param pkey: A :class:`pyossl.crypto.PKey`, or (as in pyOpenSSL
+            24.3 and later) a ``cryptography`` private key (RSA, DSA, EC,
+            Ed25519, Ed448).
+        :raises TypeError: if *pkey* is neither (a public key included).
         :return: None
         """
-        if not isinstance(pkey, PKey):
-            raise TypeError("pkey must be a PKey instance")
+        pkey = private_key_arg(pkey, "pkey")
         if not _lib.SSL_CTX_use_PrivateKey(self._context, pkey._pkey):
             raise_error_queue("SSL_CTX_use_PrivateKey")
 
@@ -442,20 +472,17 @@ class Context(CallbackSlots, Owner):
         clear_error_queue()
 
     def set_client_ca_list(
-            self, certificate_authorities: Sequence["X509Name"]) -> None:
+            self, certificate_authorities: Sequence[Any]) -> None:
         """Replace the CA names sent to clients asking for a certificate.
 
         :param certificate_authorities: A sequence of
-            :class:`pyossl.crypto.X509Name`.
-        :raises TypeError: for anything that is not an X509Name.
+            :class:`pyossl.crypto.X509Name` (or ``cryptography.x509.Name``)
+            objects.
+        :raises TypeError: for anything that is neither.
         :return: None
         """
-        names = list(certificate_authorities)
-        for name in names:
-            if not isinstance(name, X509Name):
-                raise TypeError(
-                    "client CAs must be X509Name objects, not %s objects"
-                    % type(name).__name__)
+        names = [name_arg(name, "client CA")
+                 for name in certificate_authorities]
         stack = _lib.sk_new_null()
         if not stack:
             raise_error_queue()
@@ -472,16 +499,17 @@ class Context(CallbackSlots, Owner):
             raise
         _lib.SSL_CTX_set_client_CA_list(self._context, stack)
 
-    def add_client_ca(self, certificate_authority: "X509") -> None:
+    def add_client_ca(self, certificate_authority: Any) -> None:
         """Add a CA certificate's subject to the names sent to clients
         asking for a certificate.
 
-        :param certificate_authority: An :class:`pyossl.crypto.X509`.
-        :raises TypeError: if it is not an X509.
+        :param certificate_authority: An :class:`pyossl.crypto.X509`, or a
+            ``cryptography.x509.Certificate``.
+        :raises TypeError: if it is neither.
         :return: None
         """
-        if not isinstance(certificate_authority, X509):
-            raise TypeError("certificate_authority must be an X509 instance")
+        certificate_authority = certificate_arg(certificate_authority,
+                                                "certificate_authority")
         if _lib.SSL_CTX_add_client_CA(self._context,
                                       certificate_authority._x509) != 1:
             raise_error_queue()
@@ -678,6 +706,28 @@ class Context(CallbackSlots, Owner):
         if _lib.SSL_CTX_set_ciphersuites(self._context, ciphersuites) != 1:
             raise_error_queue("SSL_CTX_set_ciphersuites")
 
+    @requires("SSL_CTX_set_ciphersuites", "TLS 1.3 ciphersuites", "1.1.1")
+    def set_tls13_ciphersuites(self, ciphersuites: bytes) -> None:
+        """Set the TLS 1.3 ciphersuites, which OpenSSL configures apart
+        from the TLS 1.2 ciphers of :meth:`set_cipher_list` (pyOpenSSL's
+        name for :meth:`set_ciphersuites`).
+
+        :param bytes ciphersuites: A colon-separated list, e.g.
+            ``b"TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"``.
+        :raises TypeError: if it is not ``bytes``.
+        :raises ValueError: if it contains a NUL byte.
+        :raises Error: if it names no ciphersuite OpenSSL knows.
+        :raises NotImplementedError: before OpenSSL 1.1.1 (no TLS 1.3).
+        :return: None
+
+        .. versionadded:: 25.2.0 (pyOpenSSL)
+        """
+        if not isinstance(ciphersuites, bytes):
+            raise TypeError("ciphersuites must be a byte string.")
+        ciphersuites = c_string_arg(ciphersuites, "ciphersuites", text=False)
+        if _lib.SSL_CTX_set_ciphersuites(self._context, ciphersuites) != 1:
+            raise_error_queue("SSL_CTX_set_ciphersuites")
+
     def set_options(self, options: int) -> int:
         """Add options (``OP_*``); options set before are kept.
 
@@ -699,6 +749,18 @@ class Context(CallbackSlots, Owner):
             _lib.SSL_CTX_set_options(self._context, _lib.SSL_OP_NO_COMPRESSION)
             mode &= ~MODE_NO_COMPRESSION
         return _lib.SSL_CTX_set_mode(self._context, mode) | extra
+
+    def clear_mode(self, mode_to_clear: int) -> int:
+        """Remove modes (``MODE_*``) set before, by :meth:`set_mode` or by
+        default (``MODE_ENABLE_PARTIAL_WRITE``).
+
+        :param mode_to_clear: The modes to remove.
+        :raises TypeError: if it is not an integer.
+        :raises OverflowError: if it does not fit a C ``long``.
+        :return: The new mode bit mask.
+        """
+        mode_to_clear = c_long_arg(mode_to_clear, "mode_to_clear")
+        return _lib.SSL_CTX_clear_mode(self._context, mode_to_clear)
 
     # -- callbacks --------------------------------------------------------
 
@@ -933,6 +995,127 @@ class Context(CallbackSlots, Owner):
         return any(self._callback(name) is not None for name in (
             "psk_server", "psk_client", "psk_use_session",
             "psk_find_session"))
+
+    # -- OCSP stapling ----------------------------------------------------
+
+    def _set_ocsp_callback(self, kind, callback, data):
+        fp = self._set_callback(kind, callback)
+        # One C callback per context: the other role's callable goes.
+        self._set_callback("ocsp_client" if kind == "ocsp_server"
+                           else "ocsp_server", None, allow_none=True)
+        self._ocsp_data = data
+        if ocsp.install(self._context, fp) != 1:
+            raise_error_queue("SSL_CTX_set_tlsext_status_cb")
+
+    def set_ocsp_server_callback(
+            self, callback: Callable[["Connection", Any], bytes],
+            data: Any = None) -> None:
+        """Set the server's callback providing the OCSP response to staple
+        to the handshake, for clients that ask for one
+        (:meth:`Connection.request_ocsp`).
+
+        :param callback: Called as ``callback(connection, data)``; returns
+            the DER-encoded OCSP response (``bytes``), or ``b""`` to staple
+            nothing.  Anything else than ``bytes`` (:exc:`TypeError`) and
+            an exception abort the handshake; the exception is raised
+            again from the call that drove it.
+        :param data: (optional) Passed to *callback* as its second argument.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+
+        This replaces a callback set by :meth:`set_ocsp_client_callback`
+        (OpenSSL keeps one per context).
+
+        .. versionadded:: 16.2.0 (pyOpenSSL)
+        """
+        self._set_ocsp_callback("ocsp_server", callback, data)
+
+    def set_ocsp_client_callback(
+            self, callback: Callable[["Connection", bytes, Any], Any],
+            data: Any = None) -> None:
+        """Set the client's callback judging the OCSP response the server
+        stapled, on connections that asked for one
+        (:meth:`Connection.request_ocsp`).
+
+        :param callback: Called as ``callback(connection, ocsp_data,
+            data)`` with the DER-encoded response (``bytes``; ``b""`` when
+            the server stapled none).  A true result accepts it; a false
+            one aborts the handshake (:exc:`Error`), as does an exception,
+            raised again from the call that drove the handshake.
+        :param data: (optional) Passed to *callback* as its third argument.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+
+        This replaces a callback set by :meth:`set_ocsp_server_callback`.
+
+        .. versionadded:: 16.2.0 (pyOpenSSL)
+        """
+        self._set_ocsp_callback("ocsp_client", callback, data)
+
+    # -- DTLS and SRTP ----------------------------------------------------
+
+    def set_cookie_generate_callback(
+            self, callback: Callable[["Connection"], bytes]) -> None:
+        """Set the DTLS server's callback making the cookie of a
+        HelloVerifyRequest (see :meth:`Connection.DTLSv1_listen`).
+
+        :param callback: Called as ``callback(connection)``; returns the
+            cookie: ``bytes``, at most 255 long.  A longer cookie is refused
+            before anything is copied (:exc:`ValueError` "Cookie too long",
+            raised from :meth:`Connection.DTLSv1_listen`; pyOpenSSL's
+            CVE-2026-27459), as is anything but ``bytes`` (:exc:`TypeError`);
+            then no HelloVerifyRequest is sent.
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+
+        .. versionadded:: 23.1.0 (pyOpenSSL)
+        """
+        fp = self._set_callback("cookie_generate", callback)
+        _lib.SSL_CTX_set_cookie_generate_cb(self._context, fp)
+
+    def set_cookie_verify_callback(
+            self, callback: Callable[["Connection", bytes], Any]) -> None:
+        """Set the DTLS server's callback checking the cookie a client
+        echoes (see :meth:`Connection.DTLSv1_listen`).
+
+        :param callback: Called as ``callback(connection, cookie)`` with the
+            cookie (``bytes``); a true result accepts it.  A rejected cookie
+            is answered with a new HelloVerifyRequest (OpenSSL 1.0.2 fails
+            the handshake instead: :exc:`Error` "cookie mismatch").
+        :raises TypeError: if *callback* is not callable.
+        :return: None
+
+        .. versionadded:: 23.1.0 (pyOpenSSL)
+        """
+        fp = self._set_callback("cookie_verify", callback)
+        _lib.SSL_CTX_set_cookie_verify_cb(self._context, fp)
+
+    def set_tlsext_use_srtp(self, profiles: bytes) -> None:
+        """Offer (client) or accept (server) SRTP protection profiles: the
+        DTLS-SRTP extension of RFC 5764.  Set it on DTLS contexts only: a
+        TLS client would send the extension, which OpenSSL 1.1.1 and later
+        servers refuse.
+
+        :param bytes profiles: Colon-separated profile names, e.g.
+            ``b"SRTP_AES128_CM_SHA1_80:SRTP_AES128_CM_SHA1_32"``
+            (``SRTP_AEAD_AES_128_GCM`` and ``..._256_GCM`` from OpenSSL
+            1.1.0).
+        :raises TypeError: if *profiles* is not ``bytes``.
+        :raises ValueError: if it contains a NUL byte.
+        :raises Error: if a name is unknown (or the list is empty).
+        :return: None
+
+        The negotiated profile is :meth:`Connection.get_selected_srtp_profile`;
+        the SRTP keys come from :meth:`Connection.export_keying_material`
+        with the label ``b"EXTRACTOR-dtls_srtp"``.
+
+        .. versionadded:: 20.0.0 (pyOpenSSL)
+        """
+        if not isinstance(profiles, bytes):
+            raise TypeError("profiles must be a byte string.")
+        profiles = c_string_arg(profiles, "profiles", text=False)
+        if not srtp.set_profiles(self._context, profiles):
+            raise_error_queue("SSL_CTX_set_tlsext_use_srtp")
 
     # -- application data -------------------------------------------------
 
