@@ -214,4 +214,3 @@ def test_crl_check_over_tls(pki):
 def test_add_crl_wrong_types(bad):
     with pytest.raises(TypeError):
         crypto.X509Store().add_crl(bad)
-
