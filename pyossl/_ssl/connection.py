@@ -6,8 +6,13 @@ import threading as _threading
 from ctypes import (addressof, byref, c_char, c_int, c_uint, c_void_p, cast,
                     create_string_buffer, string_at)
 from errno import EBADF, errorcode
-from typing import (Any, Callable, List, NoReturn, Optional, Sequence,
-                    Tuple, Union)
+from typing import (TYPE_CHECKING, Any, Callable, List, NoReturn,
+                    Optional, Sequence, Tuple, Union, overload)
+
+if TYPE_CHECKING:                                    # pragma: no cover
+    from typing import Literal
+
+    from cryptography import x509 as _x509
 
 from .._binding.decls_core import (BIO_FLAGS_IO_SPECIAL, BIO_FLAGS_READ,
                                    BIO_FLAGS_SHOULD_RETRY, BIO_FLAGS_WRITE)
@@ -1117,6 +1122,16 @@ class Connection(CallbackSlots, Owner):
         """
         return _lib.SSL_version(self._ssl)
 
+    @overload
+    def get_certificate(
+            self, *, as_cryptography: "Literal[False]" = ...
+    ) -> Optional[X509]: ...
+
+    @overload
+    def get_certificate(
+            self, *, as_cryptography: "Literal[True]"
+    ) -> Optional["_x509.Certificate"]: ...
+
     def get_certificate(self, *, as_cryptography: bool = False) -> Any:
         """This side's certificate.
 
@@ -1127,6 +1142,16 @@ class Connection(CallbackSlots, Owner):
         cert = _lib.SSL_get_certificate(self._ssl)
         return _certificate(x509_from_borrowed(cert) if cert else None,
                             as_cryptography)
+
+    @overload
+    def get_peer_certificate(
+            self, *, as_cryptography: "Literal[False]" = ...
+    ) -> Optional[X509]: ...
+
+    @overload
+    def get_peer_certificate(
+            self, *, as_cryptography: "Literal[True]"
+    ) -> Optional["_x509.Certificate"]: ...
 
     def get_peer_certificate(self, *, as_cryptography: bool = False) -> Any:
         """The peer's certificate.
@@ -1139,6 +1164,16 @@ class Connection(CallbackSlots, Owner):
         return _certificate(X509._from_owned(cert) if cert else None,
                             as_cryptography)
 
+    @overload
+    def get_peer_cert_chain(
+            self, *, as_cryptography: "Literal[False]" = ...
+    ) -> Optional[List[X509]]: ...
+
+    @overload
+    def get_peer_cert_chain(
+            self, *, as_cryptography: "Literal[True]"
+    ) -> Optional[List["_x509.Certificate"]]: ...
+
     def get_peer_cert_chain(self, *, as_cryptography: bool = False) -> Any:
         """The certificate chain the peer sent (on a client, the server's
         certificate first; on a server, without the client's own).
@@ -1149,6 +1184,16 @@ class Connection(CallbackSlots, Owner):
         """
         return _certificates(_lib.SSL_get_peer_cert_chain(self._ssl),
                              as_cryptography)
+
+    @overload
+    def get_verified_chain(
+            self, *, as_cryptography: "Literal[False]" = ...
+    ) -> Optional[List[X509]]: ...
+
+    @overload
+    def get_verified_chain(
+            self, *, as_cryptography: "Literal[True]"
+    ) -> Optional[List["_x509.Certificate"]]: ...
 
     @requires("SSL_get0_verified_chain", "The verified chain", "1.1.0")
     def get_verified_chain(self, *, as_cryptography: bool = False) -> Any:
@@ -1166,6 +1211,16 @@ class Connection(CallbackSlots, Owner):
         """
         return _certificates(_lib.SSL_get0_verified_chain(self._ssl),
                              as_cryptography)
+
+    @overload
+    def get_client_ca_list(
+            self, *, as_cryptography: "Literal[False]" = ...
+    ) -> List[X509Name]: ...
+
+    @overload
+    def get_client_ca_list(
+            self, *, as_cryptography: "Literal[True]"
+    ) -> List["_x509.Name"]: ...
 
     def get_client_ca_list(self, *, as_cryptography: bool = False) -> Any:
         """The CA names suggested for client certificates: on a server, those
