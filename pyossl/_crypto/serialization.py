@@ -207,8 +207,8 @@ def dump_privatekey(type: int, pkey: PKey,
     On OpenSSL 3, the ciphers of its "legacy" provider that pyOpenSSL
     accepted (``blowfish``, ``cast``, ``des``...) work too: the key is
     written with "legacy" loaded in pyossl's private library context, never
-    in the process's default one, and never in FIPS mode (see
-    :mod:`pyossl._runtime.providers`).
+    in the process's default one, and never in FIPS mode (as for
+    :func:`load_pkcs12`).
 
     :return: The buffer with the dumped key in
     :rtype: bytes
