@@ -252,8 +252,11 @@ class OpenSSLAPI(object):
             self._handshake(client, server)
             self._settle(client, server)
             get_group = getattr(client, "get_group_name", None)
-            if get_group is not None:
-                group = get_group()
+            try:
+                group = get_group() if get_group is not None else None
+            except NotImplementedError:     # pyossl on 1.0.2/1.1.0
+                group = None
+            if group is not None:
                 self.info["group"] = (group.decode() if isinstance(
                     group, bytes) else group)
             self.data_pair = client, server
