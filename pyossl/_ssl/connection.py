@@ -25,7 +25,7 @@ from .._runtime.callbacks import (callback_failed, check_callbacks,
                                   ensure_hook)
 from .._runtime.callbacks import _hook as _unraisable_hook
 from .._runtime.callbacks import _local as _callback_state
-from .._runtime.convert import (INT_MAX, c_int_arg, c_long_arg, c_size_arg,
+from .._runtime.convert import (INT_MAX, c_int_arg, c_long_arg,
                                 c_uint64_arg, int_arg)
 from .._runtime.convert import writable_buffer as _writable_buffer
 from .._runtime.errors import clear_error_queue, is_reason
@@ -1388,7 +1388,9 @@ class Connection(CallbackSlots, Owner):
         olen = int_arg(olen, "olen")
         if olen < 0:
             raise ValueError("olen must not be negative")
-        olen = c_size_arg(olen, "olen")
+        # At most INT_MAX: 1.0.2's PRF takes the length as an int (a larger
+        # size_t wraps inside OpenSSL and corrupts the heap).
+        olen = c_int_arg(olen, "olen")
         if not _SSL_is_init_finished(self._ssl):
             # (1.1.1 dereferences the missing session: never call it then.)
             raise synthetic_error("SSL_export_keying_material",
