@@ -17,7 +17,7 @@
   :data:`ENTRY_POINTS` lists them; ``test_every_public_entry_point_is_fuzzed``
   keeps the list complete.
 
-Examples per entry point: ``PYOSSL_HYPOTHESIS_EXAMPLES`` (default 20);
+Examples per entry point: ``PYOSSL_HYPOTHESIS_EXAMPLES`` (default 10);
 ``PYOSSL_HYPOTHESIS_RANDOM=1`` draws new examples on each run (by default
 the examples are the same on every run).
 """
@@ -48,7 +48,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 P, A, T = crypto.FILETYPE_PEM, crypto.FILETYPE_ASN1, crypto.FILETYPE_TEXT
 VERSION = SSL.OPENSSL_VERSION_NUMBER
-EXAMPLES = env_int("PYOSSL_HYPOTHESIS_EXAMPLES", 20)
+EXAMPLES = env_int("PYOSSL_HYPOTHESIS_EXAMPLES", 10)
 ERRORS = (SSL.Error, crypto.Error, rand.Error)
 
 
@@ -629,7 +629,8 @@ def _c_range(ctype, signed):
 #: is a size meaning "at most" (bufsiz): a value beyond the C int range
 #: may be clamped rather than refused, but never truncated (the result is
 #: checked), and large in-range values are not drawn (gigabytes);
-#: ``count`` (egd's byte count) likewise, with no C range; ``days`` is
+#: ``count`` (egd's byte count) likewise, with no C range; ``size`` is a
+#: C size_t length of output (no large in-range values either); ``days`` is
 #: multiplied by 86400 into a C long; ``big`` and ``any`` have no C range.
 RANGES = {
     "int": _c_range(ctypes.c_int, True),
@@ -639,6 +640,7 @@ RANGES = {
     "long": _c_range(ctypes.c_long, True),
     "ulong": _c_range(ctypes.c_ulong, False),
     "u64": _c_range(ctypes.c_uint64, False),
+    "size": _c_range(ctypes.c_size_t, False),
 }
 ALLOC_CAP = 1 << 20
 BITS_CAP = 1024
@@ -835,7 +837,7 @@ for _name, _attr in (("use_certificate", "cert"), ("use_privatekey", "key")):
 entry("SSL.Connection.export_keying_material",
       lambda w, label, n, c: w.pair().c.export_keying_material(label, n, c),
       param("label", "bytes", _v(b"EXPERIMENTAL-pyossl")),
-      param("olen", "int:alloc", _v(32)),
+      param("olen", "int:size", _v(32)),
       param("context", "bytes", _v(b"context")))
 for _name in ("get_certificate", "get_peer_certificate", "get_peer_cert_chain",
               "get_verified_chain", "get_client_ca_list"):
@@ -1112,6 +1114,8 @@ def too_big(kind, value):
         return BITS_CAP < value < 2 ** 31
     if kind == "count":
         return ALLOC_CAP < value < 2 ** 63
+    if kind == "size":                  # a length to produce: no gigabytes
+        return ALLOC_CAP < value <= RANGES["size"][1]
     return False
 
 
@@ -1127,10 +1131,11 @@ def int_bounds(kind):
 
 def int_strategy(kind):
     bounds = st.sampled_from(int_bounds(kind))
-    if kind in ("alloc", "bits", "count"):
+    if kind in ("alloc", "bits", "count", "size"):
         cap = BITS_CAP if kind == "bits" else ALLOC_CAP
+        beyond = 2 ** 64 if kind == "size" else 2 ** 63
         inner = st.one_of(st.integers(-2 ** 40, cap),
-                          st.integers(2 ** 63, 2 ** 70))
+                          st.integers(beyond, 2 ** 70))
     else:
         inner = st.integers()
     junk = st.sampled_from([None, 1.5, "1", b"1", float("nan"), [1]])
