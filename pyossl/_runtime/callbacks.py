@@ -43,6 +43,7 @@ class _Local(threading.local):
     """Per-thread callback state; class defaults keep lookups cheap."""
     pending = None          # exceptions stored by callbacks on this thread
     lost = False            # an exception escaped a thunk (C saw garbage)
+    ssl = 0                 # the SSL* of this thread's last Connection call
 
 
 _local = _Local()

@@ -177,19 +177,27 @@ def _as_fd(obj):
     return c_int_arg(fd, "file descriptor")
 
 
-def _drop_stale_callbacks():
-    """Before a C call: forget callback exceptions an earlier call on this
-    thread stored but never raised (another exception, such as a second
-    interrupt, ended that call first), so that they do not surface from
-    this unrelated call.  Not inside a callback: there they may belong to
-    the C call in progress.  (A lost callback already poisoned its
-    connection through the thunk's rescue.)"""
+def _drop_stale_callbacks(conn):
+    """Before a C call on *conn*: deal with callback exceptions an earlier
+    call on this thread stored but never raised (another exception, such as
+    a second interrupt, ended that call before it could).  They are not
+    raised from this unrelated call; instead the connection of that earlier
+    call (``_callback_state.ssl``) is poisoned, since its handshake went on
+    with a callback's failure outcome, and *conn* is refused if it is that
+    connection.  Not inside a callback: there they may belong to the C call
+    in progress."""
     if _in_callback():
         return
     pending = _callback_state.pending
     if pending:
+        exc = pending[0]
         del pending[:]
+        owner = connections.get(_callback_state.ssl)
+        if owner is not None and owner._callback_lost is None:
+            owner._callback_lost = exc
     _callback_state.lost = False
+    if conn._callback_lost is not None:
+        conn._refuse_lost()
 
 
 def _certificate(cert, as_cryptography):
@@ -302,7 +310,8 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
-            _drop_stale_callbacks()
+            _drop_stale_callbacks(self)
+        _callback_state.ssl = self._ssl
         _ERR_clear_error()
 
     # The I/O methods inline _enter (same three steps) and call _leave only
@@ -577,7 +586,8 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
-            _drop_stale_callbacks()
+            _drop_stale_callbacks(self)
+        _callback_state.ssl = self._ssl
         _ERR_clear_error()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
@@ -615,7 +625,8 @@ class Connection(CallbackSlots, Owner):
             if _sys.unraisablehook is not _unraisable_hook:
                 _ensure_hook()
             if _callback_state.pending:
-                _drop_stale_callbacks()
+                _drop_stale_callbacks(self)
+            _callback_state.ssl = self._ssl
             _ERR_clear_error()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
@@ -649,7 +660,8 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
-            _drop_stale_callbacks()
+            _drop_stale_callbacks(self)
+        _callback_state.ssl = self._ssl
         rbuf, mine = _take_buffer()
         try:
             _ERR_clear_error()
@@ -700,7 +712,8 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
-            _drop_stale_callbacks()
+            _drop_stale_callbacks(self)
+        _callback_state.ssl = self._ssl
         _ERR_clear_error()
         if flags is not None and flags & _MSG_PEEK:
             result = _SSL_peek(ssl, array, nbytes)
@@ -845,7 +858,8 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
-            _drop_stale_callbacks()
+            _drop_stale_callbacks(self)
+        _callback_state.ssl = self._ssl
         _ERR_clear_error()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
