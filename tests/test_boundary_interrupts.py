@@ -44,6 +44,16 @@ def run(scenario, pki, tmp_path, n, timeout, **extra):
     return stats, res
 
 
+def assert_not_swallowed(stats):
+    """The interrupts reach the caller.  A few may be lost legitimately
+    (Python drops an exception raised in a finalizer, printing "Exception
+    ignored"), but a KeyboardInterrupt that a callback stored must not be
+    dropped: most of the interrupts raised during an attempt must end it."""
+    assert stats["interrupted"] * 2 >= stats["interrupts_raised"], (
+        "KeyboardInterrupts swallowed: %d raised, %d reached the caller"
+        % (stats["interrupts_raised"], stats["interrupted"]), stats)
+
+
 @pytest.mark.parametrize("retry", [False, True],
                          ids=["stop-at-interrupt", "retry-after-interrupt"])
 def test_verify_never_fails_open(pki, tmp_path, retry):
@@ -59,6 +69,7 @@ def test_verify_never_fails_open(pki, tmp_path, retry):
     # handshakes still succeed when none does.
     assert stats["interrupted"] > 0, stats
     assert stats["trusted_ok"] > 0, stats
+    assert_not_swallowed(stats)
 
 
 @pytest.mark.parametrize("retry", [False, True],
@@ -77,6 +88,7 @@ def test_server_callback_effect_never_missing(pki, tmp_path, scenario,
         "a callback's stored exception was raised by a later call", stats)
     assert not stats.get("unexpected"), stats
     assert stats["interrupted"] > 0 and stats["completed"] > 0, stats
+    assert_not_swallowed(stats)
 
 
 def test_pem_passphrase_callback_under_interrupts(pki, tmp_path):
@@ -89,6 +101,7 @@ def test_pem_passphrase_callback_under_interrupts(pki, tmp_path):
         "a callback's stored exception was raised by a later call", stats)
     assert not stats.get("unexpected"), stats
     assert stats["interrupted"] > 0 and stats["loaded"] > 0, stats
+    assert_not_swallowed(stats)
 
 
 requires_102 = pytest.mark.skipif(
@@ -103,6 +116,7 @@ def test_102_locking_single_thread(pki, tmp_path):
     assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
     assert not stats.get("unexpected"), stats
     assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
+    assert_not_swallowed(stats)
 
 
 @requires_102
@@ -114,6 +128,7 @@ def test_102_locking_with_threads(pki, tmp_path):
     assert not stats["worker_errors"], stats
     assert stats["worker_rounds"] > 0, stats
     assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
+    assert_not_swallowed(stats)
 
 
 def test_no_double_free_when_loading_under_interrupts(pki, tmp_path):
@@ -121,3 +136,4 @@ def test_no_double_free_when_loading_under_interrupts(pki, tmp_path):
     stats, _ = run("double_free", pki, tmp_path, n, timeout_for(n, 0.01))
     assert not stats.get("unexpected"), stats
     assert stats["rounds"] == n and stats["interrupted"] > 0, stats
+    assert_not_swallowed(stats)
