@@ -533,7 +533,7 @@ def _bind_record(lib, rec):
         return value
     assert isinstance(rec, Fn)
     handle = lib._crypto if rec.lib == "crypto" else lib._ssl
-    if rec.gil and lib.generation > 0:
+    if rec.gil and lib.generation > 0 and hasattr(ctypes, "PyDLL"):
         # The same library, called without releasing the GIL.
         pyhandles = lib.__dict__.setdefault("_pyhandles", {})
         py = pyhandles.get(rec.lib)

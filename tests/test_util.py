@@ -186,6 +186,10 @@ def _raise_at_entry_of(marker, exc):
 def test_exception_at_thunk_entry_is_caught_and_reraised():
     if not hasattr(sys, "unraisablehook"):
         pytest.skip("needs sys.unraisablehook (Python 3.8+)")
+    if sys.implementation.name != "cpython":
+        pytest.skip("PyPy's ctypes reports an exception that escapes a "
+                    "callback without sys.unraisablehook: the lost-call "
+                    "layer is CPython's (docs/internals.rst)")
     lost_args = []
 
     @_callbacks.callback(decls_core.ERR_PRINT_CB, fatal=0,
@@ -231,7 +235,8 @@ def test_owner_frees_its_handle_once_through_del():
     gc.collect()
     assert ref() is not None            # the copy keeps the owner alive
     del shared
-    gc.collect()
+    for _ in range(3):                  # PyPy runs __del__ a collection later
+        gc.collect()
     assert ref() is None
     ownership.drain_frees()
     obj = _Bio()

@@ -51,6 +51,9 @@ _depth = ownership.local
 _thunks = []  # type: list  # the CFUNCTYPE objects, kept alive
 _rescues = {}  # type: dict  # thunk's Python function -> on_lost or None
 _hook_state = {"previous": None, "clear_errors": None}
+_rescues_by_body = {}  # type: dict  # the thunk's body -> on_lost or None
+_thunk_code = [None]  # type: list  # the code object every thunk shares
+_THUNK_NAME = "callback.<locals>.decorate.<locals>.thunk"
 
 
 def _pending():
@@ -85,6 +88,8 @@ def callback(prototype, fatal, on_lost=None):
                 _pending().append(exc)
                 return fatal
         _rescues[thunk] = on_lost
+        _rescues_by_body[func] = on_lost
+        _thunk_code[0] = thunk.__code__
         cthunk = prototype(thunk)
         cthunk.__wrapped__ = func
         _thunks.append(cthunk)
@@ -93,33 +98,44 @@ def callback(prototype, fatal, on_lost=None):
     return decorate
 
 
-def _thunk_args(func, tb):
-    code = func.__code__
+def _thunk_frame(tb):
+    """The frame of a pyossl thunk in the traceback *tb*, or ``None``."""
+    code = _thunk_code[0]
     while tb is not None:
-        frame = tb.tb_frame
-        if frame.f_code is code:
-            return frame.f_locals.get("args")
+        if tb.tb_frame.f_code is code:
+            return tb.tb_frame
         tb = tb.tb_next
     return None
 
 
 def _hook(unraisable):
+    # ctypes names the thunk as the unraisable's object up to Python 3.12;
+    # 3.13 puts it in the message instead (object None).  Either way the
+    # traceback holds the thunk's frame when the exception arose in it.
     func = unraisable.object
     try:
         known = func in _rescues
     except TypeError:           # an unhashable object
         known = False
-    if not known:
+    frame = _thunk_frame(unraisable.exc_traceback)
+    if not known and frame is None and _THUNK_NAME not in str(
+            getattr(unraisable, "err_msg", None) or ""):
         previous = _hook_state["previous"]
         if previous is not None:
             return previous(unraisable)
         return sys.__unraisablehook__(unraisable)
     _local.lost = True
     _pending().append(unraisable.exc_value)
-    rescue = _rescues[func]
+    rescue = _rescues.get(func) if known else None
+    args = None
+    if frame is not None:
+        local_vars = frame.f_locals
+        args = local_vars.get("args")
+        if rescue is None:
+            rescue = _rescues_by_body.get(local_vars.get("func"))
     if rescue is not None:
         try:
-            rescue(_thunk_args(func, unraisable.exc_traceback))
+            rescue(args)
         except BaseException:   # noqa: B902 - a rescue must not raise
             pass
     return None
