@@ -20,6 +20,15 @@ import pytest
 
 from conftest import OPENSSL_CLI
 
+try:
+    import tracemalloc  # noqa: F401
+except ImportError:             # PyPy
+    tracemalloc = None
+needs_tracemalloc = pytest.mark.skipif(
+    tracemalloc is None,
+    reason="the memory workload measures with tracemalloc, which this "
+           "interpreter (PyPy) lacks")
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH_DIR = os.path.join(REPO, "benchmarks")
 
@@ -97,6 +106,7 @@ def test_stdlib_workload(stdlib_api, key):
     _run_workload(stdlib_api, key)
 
 
+@needs_tracemalloc
 def test_pyossl_memory(pyossl_api):
     out = bench.measure_memory(pyossl_api, 4, 1)
     for field in ("idle", "established", "idle_python"):
@@ -109,6 +119,7 @@ def _child_env():
     return env
 
 
+@needs_tracemalloc
 def test_bench_cli(cert, tmp_path):
     """bench_ssl.py as benchmarks/run starts it: pyossl (on the build under
     test) and stdlib, every workload, JSON out; then --mem."""
@@ -192,6 +203,7 @@ def test_climit(climit, cert):
     assert "mem idle 3" in out
 
 
+@needs_tracemalloc
 def test_driver(cache, cert):
     """benchmarks/run end to end, tiny: every column it can make here
     (pyOpenSSL only from an existing venv; pyossl-alt = the build under
