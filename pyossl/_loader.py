@@ -601,7 +601,7 @@ def _install_locking(lib):
         if args is not None:
             operate(args[0], args[1])
 
-    @callback(decls_core.LOCKING_CB, None, on_lost=rescue)
+    @callback(decls_core.LOCKING_CB, None, on_lost=rescue, repairs=True)
     def locking(mode, n, file, line):
         operate(mode, n)
 

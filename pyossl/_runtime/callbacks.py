@@ -53,6 +53,7 @@ _rescues = {}  # type: dict  # thunk's Python function -> on_lost or None
 _hook_state = {"previous": None, "clear_errors": None}
 _rescues_by_body = {}  # type: dict  # the thunk's body -> on_lost or None
 _thunk_code = [None]  # type: list  # the code object every thunk shares
+_repairing = set()  # type: set  # on_lost rescues that repair the lost call
 _THUNK_NAME = "callback.<locals>.decorate.<locals>.thunk"
 
 
@@ -63,7 +64,7 @@ def _pending():
     return pending
 
 
-def callback(prototype, fatal, on_lost=None):
+def callback(prototype, fatal, on_lost=None, repairs=False):
     """Decorator: build the ``CFUNCTYPE`` thunk for *func* once.
 
     :param prototype: the ``CFUNCTYPE`` type.
@@ -73,6 +74,9 @@ def callback(prototype, fatal, on_lost=None):
         ``None`` when they cannot be recovered) when an exception escaped
         the thunk, so C saw an undefined result; it must be idempotent and
         must not raise.
+    :param repairs: *on_lost* fully completes what the lost call should
+        have done (the 1.0.2 locking thunk), so the owner of the C call is
+        not poisoned; the exception is still stored and re-raised.
     :return: the thunk (its ``__wrapped__`` is *func*).
     """
     def decorate(func):
@@ -89,6 +93,8 @@ def callback(prototype, fatal, on_lost=None):
                 return fatal
         _rescues[thunk] = on_lost
         _rescues_by_body[func] = on_lost
+        if repairs and on_lost is not None:
+            _repairing.add(on_lost)
         _thunk_code[0] = thunk.__code__
         cthunk = prototype(thunk)
         cthunk.__wrapped__ = func
@@ -124,8 +130,6 @@ def _hook(unraisable):
         if previous is not None:
             return previous(unraisable)
         return sys.__unraisablehook__(unraisable)
-    _local.lost = True
-    _pending().append(unraisable.exc_value)
     rescue = _rescues.get(func) if known else None
     args = None
     if frame is not None:
@@ -133,6 +137,9 @@ def _hook(unraisable):
         args = local_vars.get("args")
         if rescue is None:
             rescue = _rescues_by_body.get(local_vars.get("func"))
+    if rescue not in _repairing:
+        _local.lost = True
+    _pending().append(unraisable.exc_value)
     if rescue is not None:
         try:
             rescue(args)
