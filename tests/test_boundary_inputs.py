@@ -1502,7 +1502,8 @@ def _public_callables():
                     func, is_method = raw, True
                 else:
                     continue
-                if getattr(func, "__module__", "").split(".")[0] != "pyossl":
+                module = getattr(func, "__module__", None) or ""
+                if module.split(".")[0] != "pyossl":
                     continue
                 if not takes_arguments(func, is_method):
                     continue
