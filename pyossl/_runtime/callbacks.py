@@ -76,7 +76,7 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
         must not raise.
     :param repairs: *on_lost* fully completes what the lost call should
         have done (the 1.0.2 locking thunk), so the owner of the C call is
-        not poisoned; the exception is still stored and re-raised.
+        not poisoned and the exception is not stored (it is absorbed).
     :return: the thunk (its ``__wrapped__`` is *func*).
     """
     def decorate(func):
@@ -137,8 +137,17 @@ def _hook(unraisable):
         args = local_vars.get("args")
         if rescue is None:
             rescue = _rescues_by_body.get(local_vars.get("func"))
-    if rescue not in _repairing:
-        _local.lost = True
+    if rescue in _repairing:
+        # The rescue completes the call (1.0.2 locking): nothing is
+        # poisoned, and the exception is not stored either, since no check
+        # would tell which call it belongs to (docs/internals.rst: on 1.0.2
+        # such an interrupt is absorbed).
+        try:
+            rescue(args)
+        except BaseException:   # noqa: B902 - a rescue must not raise
+            pass
+        return None
+    _local.lost = True
     _pending().append(unraisable.exc_value)
     if rescue is not None:
         try:
