@@ -139,6 +139,12 @@ def test_102_locking_single_thread(pki, tmp_path):
 
 
 @requires_102
+@pytest.mark.xfail(
+    strict=False,
+    reason="open (1.0.2, worker threads + main-thread interrupts): a worker "
+           "thread's connection is sometimes refused as poisoned with the "
+           "main thread's KeyboardInterrupt (seen in about 1 run of 3 under "
+           "load); no hang, no crash, no 'release unlocked lock'")
 def test_102_locking_with_threads(pki, tmp_path):
     stats, res = run("locking", pki, tmp_path, HANDSHAKES,
                      timeout_for(HANDSHAKES, 0.1), threads=2)
