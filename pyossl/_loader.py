@@ -18,7 +18,6 @@ the ``pyossl`` logger (``logging.getLogger("pyossl")``), and the build
 chosen at ``INFO``: ``python -m pyossl --verbose`` shows them.
 """
 
-import atexit
 import ctypes
 import os
 import re
@@ -565,57 +564,6 @@ def _bind_record(lib, rec):
 
 # --------------------------------------------------------- initialising --
 
-def _install_locking(lib):
-    """1.0.2 only: make libcrypto thread-safe with Python locks.
-
-    The locking callback is a pyossl thunk whose operations are idempotent
-    ("make sure this thread holds lock *n*" / "... does not hold it"; 1.0.2
-    never takes a lock it already holds), so it survives asynchronous
-    exceptions: when one escapes the thunk before its operation ran, the
-    thunk's rescue (run from the unraisable hook, see
-    :mod:`pyossl._runtime.callbacks`) performs it; an operation that ran
-    twice changes nothing; a release of a lock this thread does not hold is
-    ignored instead of raising, and a lock this thread already holds is not
-    waited for (no self-deadlock).  No thread-id callback is installed:
-    1.0.2's default (the address of the thread's ``errno``) is right on
-    every platform pyossl supports and needs no Python code.
-    """
-    if lib.CRYPTO_get_locking_callback():
-        lib.python_locking = False
-        lib.locking = "callback already installed by another module"
-        return
-    from ._runtime.callbacks import callback
-    from ._binding import decls_core
-    locks = [threading.RLock() for _ in range(lib.CRYPTO_num_locks())]
-    crypto_lock = lib.CRYPTO_LOCK
-
-    def operate(mode, n):
-        lock = locks[n]
-        if mode & crypto_lock:
-            if not lock._is_owned():
-                lock.acquire()
-        elif lock._is_owned():
-            lock.release()
-
-    def rescue(args):
-        if args is not None:
-            operate(args[0], args[1])
-
-    @callback(decls_core.LOCKING_CB, None, on_lost=rescue, repairs=True)
-    def locking(mode, n, file, line):
-        operate(mode, n)
-
-    # Kept for the life of the process: C may call it until exit.
-    _keepalive.extend([locking, locks])
-    lib.CRYPTO_set_locking_callback(ctypes.cast(locking, ctypes.c_void_p))
-    lib.python_locking = True
-    lib.locking = "pyossl Python locks (%d)" % len(locks)
-
-    def uninstall(setter=lib.CRYPTO_set_locking_callback):
-        setter(None)
-    atexit.register(uninstall)
-
-
 def _initialise(lib):
     lib.python_locking = False
     if not lib.since("1.1"):
@@ -623,7 +571,8 @@ def _initialise(lib):
         lib.SSL_load_error_strings()
         lib.ERR_load_crypto_strings()
         lib.OPENSSL_add_all_algorithms_noconf()
-        _install_locking(lib)
+        from ._runtime import locking
+        locking.install(lib)
     else:
         lib.locking = "built into OpenSSL %s" % lib.version_string
         lib.OPENSSL_init_ssl(lib.OPENSSL_INIT_LOAD_SSL_STRINGS
