@@ -6,8 +6,12 @@ Search order (the first that applies wins):
 2. the environment variables ``PYOSSL_LIBCRYPTO`` and ``PYOSSL_LIBSSL``;
 3. the environment variable ``PYOSSL_OPENSSL_DIR``: a folder holding one
    ``libcrypto*``/``libssl*`` pair (hashed wheel names included);
-4. automatic: :func:`ctypes.util.find_library`, then well-known names and
-   folders for the platform.
+4. automatic: the well-known names of each generation, newest first
+   (:data:`SONAMES`: ``libssl.so.3``, ``.so.1.1``, ``.so.1.0.2``, ``.so.10``,
+   ``.so.1.0.0``, each looked up by dlopen's normal search), or the
+   Homebrew/MacPorts folders on macOS and the usual DLL names on Windows;
+   then, only if none of those loads, :func:`ctypes.util.find_library`
+   (it runs ``ldconfig -p``, too slow for every import).
 
 An explicitly named build (1-3) is used or rejected with ``ImportError``; the
 automatic search tries its candidates in turn.  libcrypto is loaded first,
@@ -20,7 +24,6 @@ chosen at ``INFO``: ``python -m pyossl --verbose`` shows them.
 
 import ctypes
 import os
-import re
 import sys
 import threading
 
@@ -167,7 +170,8 @@ def use_openssl(libcrypto=None, libssl=None, directory=None):
         _requested = request
 
 
-_SHARED_RE = re.compile(r"(\.so(\.[0-9a-z.]+)?$|\.dylib$|\.dll$)")
+# Compiled on first use (importing re is not free when nothing else has).
+_SHARED_PATTERN = r"(\.so(\.[0-9a-z.]+)?$|\.dylib$|\.dll$)"
 
 
 def _pair_in_directory(directory, given_by=None):
@@ -177,6 +181,8 @@ def _pair_in_directory(directory, given_by=None):
         the environment variable, else ``"use_openssl"``.
     """
     import glob
+    import re
+    shared = re.compile(_SHARED_PATTERN)
     if given_by is None:
         named = "%s=%r" % (ENV_DIR, directory)
         name_files = "name the files with %s and %s" % (ENV_LIBCRYPTO,
@@ -199,7 +205,7 @@ def _pair_in_directory(directory, given_by=None):
         found = {}
         for path in sorted(names):
             base = os.path.basename(path)
-            if not _SHARED_RE.search(base) or not os.path.isfile(path):
+            if not shared.search(base) or not os.path.isfile(path):
                 continue
             if _not_openssl(path):
                 log.debug("%s: ignoring %s (%s)", named, path,
@@ -262,8 +268,46 @@ def _bad_automatic(path):
     return _not_openssl(path) is not None
 
 
+def _find_library_pair():
+    """``ctypes.util.find_library``'s answer for libcrypto and libssl.
+
+    The last resort of the automatic search: importing :mod:`ctypes.util`
+    pulls in :mod:`subprocess`, and on Linux it runs ``ldconfig -p`` (and
+    possibly ``gcc``/``ld``), about 13 ms of every import, so it runs only
+    when no well-known name loaded.
+    """
+    try:
+        import ctypes.util      # imported here: it pulls in subprocess
+        return (ctypes.util.find_library("crypto"),
+                ctypes.util.find_library("ssl"))
+    except Exception:      # find_library may spawn tools that are missing
+        return None, None
+
+
+# The well-known names tried by the automatic search, newest first, before
+# ctypes.util.find_library: (libcrypto, libssl) pairs that dlopen looks up
+# on its normal search path (LD_LIBRARY_PATH, the ld.so cache, /lib,
+# /usr/lib).  1.0.2 is .so.1.0.2 upstream, .so.10 on Red Hat, .so.1.0.0 on
+# Debian/Ubuntu.
+SONAMES = [("libcrypto" + suffix, "libssl" + suffix) for suffix in (
+    ".so.3", ".so.1.1", ".so.1.0.2", ".so.10", ".so.1.0.0")]
+
+# macOS: the Homebrew and MacPorts folders, newest first in each.
+DARWIN_PREFIXES = ["/opt/homebrew/opt/openssl@3/lib",
+                   "/usr/local/opt/openssl@3/lib",
+                   "/opt/homebrew/opt/openssl@1.1/lib",
+                   "/usr/local/opt/openssl@1.1/lib", "/opt/local/lib"]
+DARWIN_SUFFIXES = (".3.dylib", ".1.1.dylib", ".1.0.0.dylib")
+
+
 def _automatic_candidates():
-    """Yield (libcrypto, libssl, how) guesses, best first."""
+    """Yield (libcrypto, libssl, how) guesses, best first.
+
+    A generator: the caller stops at the first pair that loads, so the
+    fallback (:func:`ctypes.util.find_library`, see
+    :func:`_find_library_pair`) runs only when every well-known name
+    failed.
+    """
     seen = set()
 
     def emit(crypto, ssl, how):
@@ -277,9 +321,11 @@ def _automatic_candidates():
             log.debug("automatic search: %s found %s", how,
                       "nothing" if not (crypto or ssl) else
                       "only %s" % (crypto or ssl))
+        elif (crypto, ssl) in seen:
+            log.debug("automatic search: %s found %s / %s, already tried",
+                      how, crypto, ssl)
         return []
 
-    out = []
     if sys.platform == "win32":
         dirs = [os.path.join(sys.base_prefix, "DLLs"), sys.base_prefix]
         pairs = [("libcrypto-3-x64.dll", "libssl-3-x64.dll"),
@@ -292,38 +338,26 @@ def _automatic_candidates():
             for d in dirs:
                 pc, ps = os.path.join(d, c), os.path.join(d, s)
                 if os.path.exists(pc) and os.path.exists(ps):
-                    out += emit(pc, ps, "found in %s" % d)
-            out += emit(c, s, "well-known name")
-        return out
-    try:
-        import ctypes.util      # imported here: it pulls in subprocess
-        fc = ctypes.util.find_library("crypto")
-        fs = ctypes.util.find_library("ssl")
-    except Exception:      # find_library may spawn tools that are missing
-        fc = fs = None
-    out += emit(fc, fs, "ctypes.util.find_library")
+                    yield from emit(pc, ps, "found in %s" % d)
+            yield from emit(c, s, "well-known name")
+        return
     if sys.platform == "darwin":
-        prefixes = ["/opt/homebrew/opt/openssl@3/lib",
-                    "/usr/local/opt/openssl@3/lib",
-                    "/opt/homebrew/opt/openssl@1.1/lib",
-                    "/usr/local/opt/openssl@1.1/lib", "/opt/local/lib"]
-        for d in prefixes:
-            for suffix in (".3.dylib", ".1.1.dylib", ".1.0.0.dylib"):
+        for d in DARWIN_PREFIXES:
+            for suffix in DARWIN_SUFFIXES:
                 pc = os.path.join(d, "libcrypto" + suffix)
                 ps = os.path.join(d, "libssl" + suffix)
                 if os.path.exists(pc) and os.path.exists(ps):
-                    out += emit(pc, ps, "found in %s" % d)
-        return out
-    for suffix in (".so.3", ".so.1.1", ".so.1.0.2", ".so.1.0.0", ".so.10"):
-        out += emit("libcrypto" + suffix, "libssl" + suffix,
-                    "well-known name")
-    return out
+                    yield from emit(pc, ps, "found in %s" % d)
+    else:
+        for c, s in SONAMES:
+            yield from emit(c, s, "well-known name")
+    yield from emit(*_find_library_pair(), how="ctypes.util.find_library")
 
 
 # -------------------------------------------------------------- loading --
 
 # glibc's message; PyPy prefixes it with "Cannot load library <path>: ".
-_NEEDED_RE = re.compile(r"(?:^|:\s)([^:\s/]+): cannot open shared object file")
+_NEEDED_PATTERN = r"(?:^|:\s)([^:\s/]+): cannot open shared object file"
 
 
 def _open(path):
@@ -338,7 +372,8 @@ def _open(path):
         try:
             return ctypes.CDLL(path)
         except OSError as exc:
-            match = _NEEDED_RE.search(str(exc))
+            import re
+            match = re.search(_NEEDED_PATTERN, str(exc))
             sibling = match and folder and os.path.join(folder, match.group(1))
             if not sibling or not os.path.isfile(sibling) or sibling == path:
                 raise

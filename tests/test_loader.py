@@ -83,6 +83,47 @@ def test_automatic_finds_system_openssl():
     assert os.path.isabs(info["libssl"])
 
 
+def test_automatic_search_tries_well_known_names_before_find_library(
+        monkeypatch):
+    """Newest generation first; ctypes.util.find_library (subprocess and
+    ``ldconfig -p``) only after every well-known name."""
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("the soname list is the Linux/Unix search")
+    assert [c for c, s in _loader.SONAMES] == [
+        "libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so.1.0.2",
+        "libcrypto.so.10", "libcrypto.so.1.0.0"]
+    asked = []
+    monkeypatch.setattr(_loader, "_find_library_pair",
+                        lambda: asked.append(1) or ("libcrypto.so.3",
+                                                    "libssl.so.3"))
+    candidates = _loader._automatic_candidates()
+    first = next(candidates)
+    assert first == ("libcrypto.so.3", "libssl.so.3", "well-known name")
+    assert asked == []          # not before the caller asks for more
+    rest = list(candidates)
+    assert asked == [1]
+    # find_library's answer duplicates a name already tried: not repeated.
+    assert [c for c, s, how in rest] == [c for c, s in _loader.SONAMES[1:]]
+
+
+def test_automatic_search_follows_the_loader_path(tmp_path):
+    """A well-known name is looked up by dlopen's normal search
+    (LD_LIBRARY_PATH first), and finding it needs no ctypes.util."""
+    if sys.platform in ("win32", "darwin"):
+        pytest.skip("the soname list is the Linux/Unix search")
+    crypto, ssl = build_files("openssl-3.5.8")
+    os.symlink(crypto, str(tmp_path / "libcrypto.so.3"))
+    os.symlink(ssl, str(tmp_path / "libssl.so.3"))
+    code = ("import json, sys, pyossl; info = pyossl.openssl_info(); "
+            "info['util'] = 'ctypes.util' in sys.modules; "
+            "print(json.dumps(info))")
+    info = info_of({"LD_LIBRARY_PATH": os.pathsep.join(
+        [str(tmp_path), os.path.dirname(crypto)])}, code)
+    assert info["how"] == "well-known name"
+    assert info["version_number"] == EXPECTED["openssl-3.5.8"][0]
+    assert info["util"] is False
+
+
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_directory_variable(name):
     d = build_dir(name)
