@@ -183,12 +183,6 @@ else:
     HANDSHAKES = helpers.env_int("PYOSSL_INTERRUPT_HANDSHAKES", 300)
 
     def test_tls13_psk_never_completes_without_the_psk(pki):
-        if sys.implementation.name != "cpython":
-            pytest.skip(
-                "known gap on PyPy: its ctypes reports an exception that "
-                "escapes a callback without sys.unraisablehook, so a PSK "
-                "thunk an interrupt hit is not seen and TLS 1.3 can fall "
-                "back to the certificate (measured: 13 of 300); CPython only")
         params = dict(helpers.pki_params(pki), n=HANDSHAKES)
         res = _run_child("psk13", params, 30.0 + HANDSHAKES * 0.03)
         stats = helpers.check_child(res)

@@ -27,9 +27,22 @@ can rely on its body having run.  The rule, enforced here for every thunk:
    additionally keep their state in C-visible form that fails closed when
    the body never ran (see ``pyossl.SSL``'s verify thunk).
 
+On PyPy, ctypes does not call :data:`sys.unraisablehook` for an exception
+that escapes a callback (it prints it and returns 0, which for some
+callbacks is success: ``SSL_TLSEXT_ERR_OK``), so layers 2 and 3 would never
+run.  There the thunks are built with cffi (part of PyPy, ABI mode, no
+compiler): ``ffi.callback(..., error=fatal, onerror=...)`` returns *fatal*
+to C for an exception that escapes, wherever it landed, and its
+``onerror`` does what the unraisable hook does in 2.  The C code gets the
+callback's address as a ctypes function pointer of the same prototype, so
+nothing else differs.  ``PYOSSL_THUNKS=cffi`` selects this on CPython too
+(where cffi is installed), ``PYOSSL_THUNKS=ctypes`` forces ctypes.
+
 Thunks are built once, at import, and kept for the life of the process.
 """
 
+import ctypes
+import os
 import sys
 import threading
 
@@ -55,6 +68,68 @@ _rescues_by_body = {}  # type: dict  # the thunk's body -> on_lost or None
 _thunk_code = [None]  # type: list  # the code object every thunk shares
 _repairing = set()  # type: set  # on_lost rescues that repair the lost call
 _THUNK_NAME = "callback.<locals>.decorate.<locals>.thunk"
+_thunk_codes = set()  # type: set  # code objects of the cffi-built thunks
+
+
+def _want_cffi():
+    choice = os.environ.get("PYOSSL_THUNKS", "")
+    if choice == "ctypes":
+        return False
+    return choice == "cffi" or sys.implementation.name == "pypy"
+
+
+class _Cffi(object):
+    """cffi's ``FFI`` and the argument converters of cffi-built thunks
+    (made on first use)."""
+    ffi = None
+    # ctypes type -> (C type name, converter of cffi's value to what a
+    # ctypes thunk would have received)
+    types = {}  # type: dict
+
+    @classmethod
+    def load(cls):
+        if cls.ffi is None:
+            import cffi
+            ffi = cffi.FFI()
+            null = ffi.NULL
+
+            def pointer(value, cast=ffi.cast):
+                return int(cast("uintptr_t", value)) or None
+
+            def string(value, to_bytes=ffi.string):
+                return None if value == null else to_bytes(value)
+
+            plain = None
+            cls.types = {
+                ctypes.c_int: ("int", plain),
+                ctypes.c_uint: ("unsigned int", plain),
+                ctypes.c_long: ("long", plain),
+                ctypes.c_ulong: ("unsigned long", plain),
+                ctypes.c_size_t: ("size_t", plain),
+                ctypes.c_void_p: ("void *", pointer),
+                ctypes.c_char_p: ("char *", string),
+            }
+            cls.ffi = ffi
+        return cls.ffi
+
+    @classmethod
+    def signature(cls, prototype):
+        """The C declaration of *prototype* and its argument converters."""
+        restype = prototype._restype_
+        result = "void" if restype is None else cls.types[restype][0]
+        names, converters = [], []
+        for argtype in prototype._argtypes_:
+            name, converter = cls.types[argtype]
+            names.append(name)
+            converters.append(converter)
+        return ("%s(*)(%s)" % (result, ", ".join(names) or "void"),
+                tuple(converters))
+
+
+def _python_args(args, converters):
+    """The arguments a ctypes thunk would have seen, from cffi's *args*."""
+    return tuple(value if convert is None else convert(value)
+                 for convert, value in zip(converters, args))
 
 
 def _pending():
@@ -80,6 +155,9 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
     :return: the thunk (its ``__wrapped__`` is *func*).
     """
     def decorate(func):
+        if _want_cffi():
+            return _cffi_thunk(prototype, fatal, on_lost, repairs, func)
+
         def thunk(*args):
             try:
                 _depth.depth += 1
@@ -104,14 +182,98 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
     return decorate
 
 
-def _thunk_frame(tb):
-    """The frame of a pyossl thunk in the traceback *tb*, or ``None``."""
+def _cffi_thunk(prototype, fatal, on_lost, repairs, func):
+    """:func:`callback` on PyPy: a cffi callback that returns *fatal* for
+    any exception that escapes, and whose ``onerror`` stores it, marks the
+    call lost and runs *on_lost*, as the unraisable hook does for ctypes
+    thunks (docs/internals.rst, "The C boundary")."""
+    ffi = _Cffi.load()
+    declaration, converters = _Cffi.signature(prototype)
+
+    def thunk(*args):
+        try:
+            _depth.depth += 1
+            try:
+                return func(*_python_args(args, converters))
+            finally:
+                if _depth.depth > 0:
+                    _depth.depth -= 1
+        except BaseException as exc:  # noqa: B902 - re-raised later
+            _pending().append(exc)
+            return fatal
+
+    def onerror(exc_type, exc_value, tb):
+        # Runs in the thread of the lost call; cffi returns *fatal* to C
+        # whatever happens here (also when a second exception lands).
+        args = None
+        frame = _thunk_frame(tb, func)
+        if frame is not None:
+            try:
+                args = _python_args(frame.f_locals["args"], converters)
+            except BaseException:  # noqa: B902 - keep what is known
+                args = None
+        _lost(on_lost, repairs, args, exc_value)
+
+    _thunk_codes.add(thunk.__code__)
+    _rescues[thunk] = on_lost
+    _rescues_by_body[func] = on_lost
+    if repairs and on_lost is not None:
+        _repairing.add(on_lost)
+    options = {"onerror": onerror}
+    if prototype._restype_ is not None:
+        options["error"] = fatal
+    handle = ffi.callback(declaration, thunk, **options)
+    cthunk = prototype(int(ffi.cast("uintptr_t", handle)))
+    cthunk.__wrapped__ = func
+    _thunks.append(cthunk)
+    _thunks.append(handle)
+    return cthunk
+
+
+def _thunk_frame(tb, body=None):
+    """The frame of a pyossl thunk in the traceback *tb*, or ``None``.
+
+    With *body* (the thunk's Python function, known to cffi's
+    ``onerror``), the callers of the innermost frame are searched too: an
+    exception that a trace function raises as the thunk's frame starts has
+    a traceback without that frame on PyPy."""
     code = _thunk_code[0]
+    last = None
     while tb is not None:
-        if tb.tb_frame.f_code is code:
-            return tb.tb_frame
+        last = tb.tb_frame
+        if last.f_code is code or last.f_code in _thunk_codes:
+            return last
         tb = tb.tb_next
+    depth = 0
+    while body is not None and last is not None and depth < 8:
+        if (last.f_code in _thunk_codes
+                and last.f_locals.get("func") is body):
+            return last
+        last = last.f_back
+        depth += 1
     return None
+
+
+def _lost(rescue, repairs, args, exc):
+    """An exception *exc* escaped a thunk whose rescue is *rescue*: C saw
+    the fatal (cffi) or an undefined (ctypes) result."""
+    if repairs and rescue is not None:
+        # The rescue completes the call (1.0.2 locking): nothing is
+        # poisoned, and the exception is not stored either, since no check
+        # would tell which call it belongs to (docs/internals.rst: on 1.0.2
+        # such an interrupt is absorbed).
+        try:
+            rescue(args)
+        except BaseException:   # noqa: B902 - a rescue must not raise
+            pass
+        return
+    _local.lost = True
+    _pending().append(exc)
+    if rescue is not None:
+        try:
+            rescue(args)
+        except BaseException:   # noqa: B902 - a rescue must not raise
+            pass
 
 
 def _hook(unraisable):
@@ -137,23 +299,7 @@ def _hook(unraisable):
         args = local_vars.get("args")
         if rescue is None:
             rescue = _rescues_by_body.get(local_vars.get("func"))
-    if rescue in _repairing:
-        # The rescue completes the call (1.0.2 locking): nothing is
-        # poisoned, and the exception is not stored either, since no check
-        # would tell which call it belongs to (docs/internals.rst: on 1.0.2
-        # such an interrupt is absorbed).
-        try:
-            rescue(args)
-        except BaseException:   # noqa: B902 - a rescue must not raise
-            pass
-        return None
-    _local.lost = True
-    _pending().append(unraisable.exc_value)
-    if rescue is not None:
-        try:
-            rescue(args)
-        except BaseException:   # noqa: B902 - a rescue must not raise
-            pass
+    _lost(rescue, rescue in _repairing, args, unraisable.exc_value)
     return None
 
 
