@@ -101,6 +101,31 @@ def test_server_callback_effect_never_missing(pki, tmp_path, scenario,
     assert_not_swallowed(stats)
 
 
+@pytest.mark.parametrize("scenario", ["verify", "sni"])
+def test_cffi_thunks_never_fail_open(pki, tmp_path, monkeypatch, scenario):
+    """The thunks PyPy gets (cffi callbacks that return the fatal result
+    for an escaped exception, ``PYOSSL_THUNKS=cffi``), run on this
+    interpreter under the same interrupts."""
+    try:
+        import cffi  # noqa: F401
+    except ImportError:
+        pytest.skip("cffi is not installed for this interpreter")
+    monkeypatch.setenv("PYOSSL_THUNKS", "cffi")
+    n = HANDSHAKES // 2
+    stats, _ = run(scenario, pki, tmp_path, n, timeout_for(n), retry=True)
+    assert not stats.get("unexpected"), stats
+    assert not stats.get("stale_interrupts"), stats
+    if scenario == "verify":
+        assert stats["untrusted_accepted"] == 0, stats
+        assert stats["untrusted_accepted_after_retry"] == 0, stats
+        assert stats["trusted_ok"] > 0, stats
+    else:
+        assert stats["completed_without_effect"] == 0, stats
+        assert stats["completed_without_callback_end"] == 0, stats
+        assert stats["completed"] > 0, stats
+    assert stats["interrupted"] > 0, stats
+
+
 def test_pem_passphrase_callback_under_interrupts(pki, tmp_path):
     n = HANDSHAKES * 2
     stats, _ = run("passphrase", pki, tmp_path, n, timeout_for(n, 0.02))
