@@ -130,6 +130,24 @@ class Lib(object):
         return "OpenSSL %s (0x%08x) from %s" % (
             self.version_string, self.version_num, self.ssl_path)
 
+    # The files really loaded (dladdr), found when first asked for: only
+    # diagnostics and messages need them, and each lookup costs ~0.2 ms.
+    @property
+    def crypto_path(self):
+        path = self.__dict__.get("_crypto_path")
+        if path is None:
+            path = self._crypto_path = _path_of(
+                self._crypto, "ERR_get_error", self._crypto_name)
+        return path
+
+    @property
+    def ssl_path(self):
+        path = self.__dict__.get("_ssl_path")
+        if path is None:
+            path = self._ssl_path = _path_of(
+                self._ssl, "SSL_CTX_new", self._ssl_name)
+        return path
+
 
 def _missing_message(lib, name, feature=None):
     what = feature or name
@@ -520,8 +538,8 @@ def _load_pair(crypto_path, ssl_path, how):
     lib.version_string = version_string(number)
     lib.generation = generation
     lib.table = GENERATION_NAMES[generation]
-    lib.crypto_path = _path_of(crypto, "ERR_get_error", crypto_path)
-    lib.ssl_path = _path_of(ssl, "SSL_CTX_new", ssl_path)
+    lib._crypto_name = crypto_path      # crypto_path/ssl_path: on first use
+    lib._ssl_name = ssl_path
     lib.how = how
     return lib
 
@@ -658,7 +676,8 @@ def load():
         _initialise(lib)
         lib.layouts = layouts.verify(lib)
         _lib = lib
-        log.info("using %s (found by %s)", lib.describe(), lib.how)
+        if "logging" in sys.modules:       # describe() looks the files up
+            log.info("using %s (found by %s)", lib.describe(), lib.how)
         return lib
 
 

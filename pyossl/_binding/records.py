@@ -35,8 +35,18 @@ def generation(name):
                          % (name, ", ".join(GENERATIONS))) from None
 
 
+_SPANS = {}        # (since, until) -> available_in's answer (import time)
+
+
 def available_in(since=None, until=None):
     """The generations from *since* (included) to *until* (excluded)."""
+    span = _SPANS.get((since, until))
+    if span is None:
+        span = _SPANS[since, until] = _available_in(since, until)
+    return span
+
+
+def _available_in(since, until):
     low = generation(since) if since is not None else 0
     high = generation(until) if until is not None else len(GENERATIONS)
     if low >= high:
@@ -122,11 +132,12 @@ class Const(object):
 
     def __init__(self, name, values):
         self.name = name
-        self.values = dict((generation(g), v) for g, v in values.items())
+        self.values = {generation(g): v for g, v in values.items()}
 
     @classmethod
     def same(cls, name, value, since=None, until=None):
         """A constant with one value wherever it is defined."""
-        const = cls(name, {})
-        const.values = dict((g, value) for g in available_in(since, until))
+        const = cls.__new__(cls)
+        const.name = name
+        const.values = dict.fromkeys(available_in(since, until), value)
         return const

@@ -34,12 +34,14 @@ def requires(name, feature, version):
     def decorate(func):
         if lib.available(name):
             return func
-        message = "%s needs OpenSSL %s or later (%s); this is %s" % (
-            feature, version, name, lib.describe())
 
         @functools.wraps(func)
         def unavailable(*args, **kwargs):
-            raise NotImplementedError(message)
+            # The message is made here: lib.describe() looks the loaded
+            # file up (dladdr), which import need not pay for.
+            raise NotImplementedError(
+                "%s needs OpenSSL %s or later (%s); this is %s" % (
+                    feature, version, name, lib.describe()))
         return unavailable
     return decorate
 
