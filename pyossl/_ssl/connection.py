@@ -53,33 +53,19 @@ _SSL_read = _lib.SSL_read
 _SSL_peek = _lib.SSL_peek
 _SSL_write = _lib.SSL_write
 _SSL_do_handshake = _lib.SSL_do_handshake
-_SSL_get_error = _lib.SSL_get_error_gil
+_SSL_get_error = _lib.SSL_get_error
 _SSL_pending = _lib.SSL_pending
-# The memory-BIO calls, the error-queue clear and SSL_get_error are bound
-# without releasing the GIL (decls_ssl: *_mem, *_gil; 1.1+): they never
-# block, run long or call back.  The SSL_* I/O calls release it.
-_BIO_read = _lib.BIO_read_mem
-_BIO_write = _lib.BIO_write_mem
-_BIO_ctrl_pending = _lib.BIO_ctrl_pending_mem
-_BIO_test_flags = _lib.BIO_test_flags_mem
-_BIO_new = _lib.BIO_new
-_BIO_free = _lib.BIO_free
-# BIO_s_mem() returns the address of a static method table: the same
-# pointer for the life of the library, so it is fetched once.
-_MEM_METHOD = _lib.BIO_s_mem()
-_SSL_new = _lib.SSL_new
-_SSL_set_bio = _lib.SSL_set_bio
-_SSL_ctrl = _lib.SSL_ctrl
-_SSL_CTRL_MODE = 33                     # (the same in every generation)
-_SSL_MODE_AUTO_RETRY = _lib.SSL_MODE_AUTO_RETRY
+_BIO_read = _lib.BIO_read
+_BIO_write = _lib.BIO_write
+_BIO_ctrl_pending = _lib.BIO_ctrl_pending
+_BIO_test_flags = _lib.BIO_test_flags
 _BIO_RETRY_FLAGS = (BIO_FLAGS_READ | BIO_FLAGS_WRITE | BIO_FLAGS_IO_SPECIAL
                     | BIO_FLAGS_SHOULD_RETRY)
 _ERR_peek_error = _lib.ERR_peek_error
 _callback_failed = callback_failed
 _check_callbacks = check_callbacks
 _ensure_hook = ensure_hook
-_ERR_clear_error = _lib.ERR_clear_error_gil
-_SSL_get_error_gil = _lib.SSL_get_error_gil
+_ERR_clear_error = _lib.ERR_clear_error
 _SSL_is_init_finished = _lib.SSL_is_init_finished
 
 _ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
