@@ -35,7 +35,7 @@ def generation(name):
                          % (name, ", ".join(GENERATIONS))) from None
 
 
-_SPANS = {}        # (since, until) -> available_in's answer (import time)
+_SPANS = {}  # type: dict  # (since, until) -> available_in(since, until)
 
 
 def available_in(since=None, until=None):
