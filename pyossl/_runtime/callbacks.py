@@ -89,7 +89,7 @@ class _Cffi(object):
     @classmethod
     def load(cls):
         if cls.ffi is None:
-            import cffi
+            import cffi  # type: ignore[import-untyped,import-not-found,unused-ignore]
             ffi = cffi.FFI()
             null = ffi.NULL
 
