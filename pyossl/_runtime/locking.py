@@ -4,31 +4,105 @@
 (``CRYPTO_set_locking_callback``); 1.1.0 and later lock by themselves and
 this module is not used there.  :func:`install` is called once by
 :func:`pyossl._loader.load` while it initialises a 1.0.2 build.
+
+The callback is Python code, so an asynchronous exception (Ctrl-C, a
+``signal.alarm`` handler, ``PyThreadState_SetAsyncExc``) can land in it, also
+while it waits for a lock another thread holds.  Two rules make that safe
+(docs/internals.rst, "OpenSSL 1.0.2 locking", has the argument):
+
+1. **The lock operation always completes before C goes on.**  Operations
+   are idempotent per thread ("hold lock *n*" / "do not hold it"), so the
+   callback simply retries an interrupted one until it ran to its end.  An exception that escapes the callback anyway (at
+   its first bytecode) is completed the same way by the thunk's rescue,
+   which :mod:`pyossl._runtime.callbacks` runs with the C arguments.
+2. **The exception is delivered afterwards, in the same thread.**  C cannot
+   take an exception, so the interrupt is postponed, as if it had arrived
+   a moment later: :func:`_postpone` raises it again (a new instance of its
+   class) in the thread with ``PyThreadState_SetAsyncExc`` (CPython), armed
+   from a finalizer that runs in C once the callback's Python code is done.  It then comes
+   out at the thread's next bytecode check: in the caller once the C call
+   returned, or at the start of the next callback of the same C call, which
+   handles it like any interrupt (a later locking callback postpones it
+   again).  Where that API is missing (PyPy) the exception is absorbed.
 """
 
 import atexit
 import ctypes
+import functools
 import threading
 
 __all__ = ["install"]
 
 _keepalive = []  # type: list  # the thunk and its locks, for the process
+# Attribute of an interrupted exception that holds its postponer: the
+# exception is dropped in C after the callback returned, which re-raises it.
+_POSTPONER = "_pyossl_postponed"
+_state = {"set_async_exc": None, "postponed": 0, "absorbed": 0}
+
+
+def _async_exc_setter():
+    """CPython's ``PyThreadState_SetAsyncExc``, or ``None`` (PyPy)."""
+    try:
+        func = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    except (AttributeError, ValueError):
+        return None
+    func.argtypes = (ctypes.c_ulong, ctypes.py_object)
+    func.restype = ctypes.c_int
+    return func
+
+
+def _postpone(exc):
+    """Arrange for *exc* to be raised again in this thread once the current
+    callback has returned to C (see the module docstring).
+
+    ``PyThreadState_SetAsyncExc`` raises a *class* (every CPython 3.8-3.13
+    refuses an instance with ``SystemError``), so the caller gets a new
+    instance of *exc*'s class: for :exc:`KeyboardInterrupt`, exactly what
+    SIGINT raises; the arguments of another exception are not carried
+    (a carrier class whose ``__new__`` returned the instance ran Python
+    code while the exception was being raised, and lost it far more often).
+    The call is made by the ``__del__`` of an object hung on *exc*, which
+    runs when *exc* is dropped: in C after the callback returned (ctypes or
+    the unraisable hook let go of it), or at the very end of the callback's
+    ``except`` clause, with no bytecode check between it and the return to
+    C on CPython 3.10+ (on 3.8/3.9 it may fire in the thunk's last lines,
+    and the thunk's rescue postpones it once more).  Nothing on that path
+    is Python code: a ``functools.partial`` of the ctypes function.
+    """
+    setter = _state["set_async_exc"]
+    if setter is None or exc is None:
+        # No way to raise it again (PyPy), or a rescue was not given the
+        # exception: the operation was completed, the interrupt is lost.
+        _state["absorbed"] += 1
+        return
+    if hasattr(exc, _POSTPONER):    # handled twice (body, then rescue)
+        return
+    carrier = type(exc)
+    arm = functools.partial(setter, threading.get_ident(), carrier)
+    postponer = type("_Postponer", (object,), {
+        "__slots__": (), "__del__": staticmethod(arm)})()
+    try:
+        setattr(exc, _POSTPONER, postponer)
+        _state["postponed"] += 1
+    except Exception:  # noqa: B902 - no attribute: absorbed
+        _state["absorbed"] += 1
 
 
 def install(lib):
     """1.0.2 only: make libcrypto thread-safe with Python locks.
 
-    The locking callback is a pyossl thunk whose operations are idempotent
-    ("make sure this thread holds lock *n*" / "... does not hold it"; 1.0.2
-    never takes a lock it already holds), so it survives asynchronous
-    exceptions: when one escapes the thunk before its operation ran, the
-    thunk's rescue (run from the unraisable hook, see
-    :mod:`pyossl._runtime.callbacks`) performs it; an operation that ran
-    twice changes nothing; a release of a lock this thread does not hold is
-    ignored instead of raising, and a lock this thread already holds is not
-    waited for (no self-deadlock).  No thread-id callback is installed:
-    1.0.2's default (the address of the thread's ``errno``) is right on
-    every platform pyossl supports and needs no Python code.
+    The locking callback is a pyossl thunk over one :class:`threading.RLock`
+    per OpenSSL lock.  Its operations are idempotent ("make sure this thread
+    holds lock *n*" / "... does not hold it"; 1.0.2 never takes a lock it
+    already holds), so an interrupted operation is retried until it
+    completed, in the callback itself or, for an exception that escaped it,
+    in the thunk's rescue (run by :mod:`pyossl._runtime.callbacks` with the
+    C arguments); the interrupt is then raised again once C has returned
+    (see the module docstring).  An unlock of a lock this thread does not
+    hold is ignored instead of raising, and a lock this thread already holds
+    is not waited for (no self-deadlock).  No thread-id callback is
+    installed: 1.0.2's default (the address of the thread's ``errno``) is
+    right on every platform pyossl supports and needs no Python code.
 
     Sets ``lib.python_locking`` and ``lib.locking`` (a description).
     """
@@ -38,6 +112,7 @@ def install(lib):
         return
     from .callbacks import callback
     from .._binding import decls_core
+    _state["set_async_exc"] = _async_exc_setter()
     locks = [threading.RLock() for _ in range(lib.CRYPTO_num_locks())]
     crypto_lock = lib.CRYPTO_LOCK
 
@@ -49,13 +124,43 @@ def install(lib):
         elif lock._is_owned():
             lock.release()
 
-    def rescue(args):
+    def finish(mode, n, exc):
+        """Complete the operation *exc* interrupted, then postpone *exc*.
+
+        Each retry is inside a ``try``; the points outside one (this
+        function's first bytecode, the loop's back edge, the ``except``
+        clauses) are a few bytecodes long and need yet another interrupt
+        there, which the caller's layer (the thunk's rescue) handles the
+        same way."""
+        try:
+            while True:
+                try:
+                    operate(mode, n)
+                    break
+                except BaseException:  # noqa: B902 - a further interrupt
+                    pass               # (only the first one is delivered)
+            _postpone(exc)
+        except BaseException:  # noqa: B902 - escaped a back edge: again
+            finish(mode, n, exc)
+
+    def rescue(args, exc=None):
+        # The thunk's rescue: an exception escaped the callback's body (at
+        # its first bytecode) or the thunk; complete the call from its C
+        # arguments.  *exc* is given by callbacks that pass it on.
         if args is not None:
-            operate(args[0], args[1])
+            finish(args[0], args[1], exc)
 
     @callback(decls_core.LOCKING_CB, None, on_lost=rescue, repairs=True)
     def locking(mode, n, file, line):
-        operate(mode, n)
+        try:
+            lock = locks[n]
+            if mode & crypto_lock:
+                if not lock._is_owned():
+                    lock.acquire()
+            elif lock._is_owned():
+                lock.release()
+        except BaseException as exc:  # noqa: B902 - completed, postponed
+            finish(mode, n, exc)
 
     # Kept for the life of the process: C may call it until exit.
     _keepalive.extend([locking, locks])
@@ -66,3 +171,13 @@ def install(lib):
     def uninstall(setter=lib.CRYPTO_set_locking_callback):
         setter(None)
     atexit.register(uninstall)
+
+
+def statistics():
+    """How many interrupts the locking callback postponed (raised again
+    after its C call; one interrupt can be postponed more than once, by
+    each callback of the same C call it lands in again) and absorbed (the
+    operation was completed but the interrupt could not be raised again:
+    no ``PyThreadState_SetAsyncExc`` (PyPy), or a rescue that was not given
+    the exception), as a dict."""
+    return {"postponed": _state["postponed"], "absorbed": _state["absorbed"]}
