@@ -7,6 +7,7 @@ peer is always the system one: it is a separate process, so any build can
 talk to it.
 """
 
+import ctypes
 import os
 import platform
 import shutil
@@ -38,6 +39,94 @@ def rss_kib():
     """This process's resident set size in KiB (Linux ``/proc``)."""
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_size_t) for name in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks",
+        "fsmblks", "uordblks", "fordblks", "keepcost")]
+
+
+def _c_heap_reader():
+    """A function returning the bytes malloc has handed out and not got
+    back (glibc 2.33+ ``mallinfo2``: in-use chunks of the main arena plus
+    mmapped chunks), or None where that cannot be read precisely (another
+    C library, or an interpreter other than CPython, whose collector
+    allocates through malloc on its own schedule)."""
+    if not (sys.platform.startswith("linux")
+            and platform.python_implementation() == "CPython"):
+        return None
+    try:
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return None
+    mallinfo2.restype = _MallInfo2
+    mallinfo2.argtypes = []
+
+    def in_use():
+        info = mallinfo2()
+        return info.uordblks + info.hblkhd
+    return in_use
+
+
+C_HEAP_IN_USE = _c_heap_reader()
+#: Leak budgets of :func:`assert_memory_flat` for a whole measured run.
+#: Measured on CPython 3.11 / OpenSSL 3.0 (system build): 0-4 KiB of C heap
+#: and 3-5 Python blocks of growth over 1,000-5,000 cycles of the memory
+#: tests' loops; leaking one X509_NAME per cycle adds >= 100 bytes a cycle.
+C_HEAP_BUDGET = 64 * 1024
+PY_BLOCKS_BUDGET = 100
+
+
+def assert_memory_flat(cycle, count, rss_count, rss_limit_kib, warmup=None,
+                       collect_every=0):
+    """Call *cycle* *count* times after a warm-up and assert that nothing
+    it allocates stays allocated.
+
+    Where the C heap can be read exactly (:data:`C_HEAP_IN_USE`: glibc,
+    CPython), the C heap (everything OpenSSL and CPython allocate through
+    malloc) may grow by at most :data:`C_HEAP_BUDGET` bytes over the
+    *count* cycles, and CPython's allocated blocks by at most
+    :data:`PY_BLOCKS_BUDGET`: a leak of a few dozen bytes per cycle fails.
+    Elsewhere the loop runs *rss_count* times (more cycles, since RSS moves
+    in pages and arenas) and only the RSS bound applies.  The RSS may grow
+    by less than *rss_limit_kib* KiB in both cases.  *collect_every* > 0:
+    ``gc.collect()`` every that many cycles (PyPy frees wrappers only when
+    its collector runs).  Returns the growth measured (a dict), for the
+    test's output.
+    """
+    import gc
+    if C_HEAP_IN_USE is None:
+        count = rss_count
+    if warmup is None:
+        warmup = min(2000, max(100, count // 10))
+    for _ in range(warmup):           # allocator, caches, first-use tables
+        cycle()
+    gc.collect()
+    rss_before = rss_kib()
+    blocks_before = sys.getallocatedblocks()
+    heap_before = C_HEAP_IN_USE() if C_HEAP_IN_USE else 0
+    for i in range(count):
+        cycle()
+        if collect_every and i % collect_every == 0:
+            gc.collect()
+    gc.collect()
+    growth = {"cycles": count,
+              "rss_kib": rss_kib() - rss_before}
+    if C_HEAP_IN_USE is not None:
+        growth["c_heap"] = C_HEAP_IN_USE() - heap_before
+        growth["py_blocks"] = sys.getallocatedblocks() - blocks_before
+    print("memory growth over %d cycles: %r" % (count, growth))
+    assert growth["rss_kib"] < rss_limit_kib, (
+        "RSS grew by %d KiB over %d cycles" % (growth["rss_kib"], count))
+    if C_HEAP_IN_USE is not None:
+        assert growth["c_heap"] < C_HEAP_BUDGET, (
+            "the C heap grew by %d bytes over %d cycles (%.1f a cycle)" % (
+                growth["c_heap"], count, growth["c_heap"] / float(count)))
+        assert growth["py_blocks"] < PY_BLOCKS_BUDGET, (
+            "%d more Python blocks allocated after %d cycles" % (
+                growth["py_blocks"], count))
+    return growth
 
 
 def pytest_report_header(config):

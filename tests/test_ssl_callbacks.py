@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from conftest import memory_test, rss_kib, GEN, LIB, run_openssl
+from conftest import assert_memory_flat, memory_test, GEN, LIB, run_openssl
 from pyossl import SSL, crypto
 from ssl_helpers import (client_context, handshake_memory, memory_pair,
                          pump, server_context, transfer_memory)
@@ -573,14 +573,9 @@ def test_handshakes_with_callbacks_leave_memory_flat(pki):
         client.get_session()
         client.get_peer_certificate()
 
-    for _ in range(100):
-        one()
-    gc.collect()
-    before = rss_kib() * 1024
-    for _ in range(2000):
-        one()
-    gc.collect()
-    assert rss_kib() * 1024 - before < 16 * 1024 * 1024
+    # 300 handshakes measured exactly (conftest.assert_memory_flat), else
+    # 2,000 by RSS.
+    assert_memory_flat(one, 300, 2000, 16 * 1024, warmup=100)
 
 
 # ---------------------------------------------------------- key exchange --
