@@ -529,15 +529,30 @@ def _build_compat_wheel(tmp_path):
     return str(wheels[0])
 
 
+@pytest.fixture(scope="module")
+def compat_wheel(tmp_path_factory):
+    """A getter of the compatibility wheel, built once for the module (a
+    test calls it after its own skips, so nothing is built for a test that
+    skips)."""
+    built = []
+
+    def get():
+        if not built:
+            built.append(_build_compat_wheel(
+                tmp_path_factory.mktemp("compat-wheel")))
+        return built[0]
+    return get
+
+
 def _pip_for(python, *args):
     return run([sys.executable, "-m", "pip", "--python", python,
                 "--disable-pip-version-check"] + list(args))
 
 
 @needs_compat
-def test_compat_distribution_installs_and_stands_in(tmp_path):
+def test_compat_distribution_installs_and_stands_in(tmp_path, compat_wheel):
     from pyossl import _dropin
-    wheel = _build_compat_wheel(tmp_path)
+    wheel = compat_wheel()
     assert os.path.basename(wheel).startswith(
         "pyOpenSSL-%s-py3-none-any" % _dropin.COMPAT_VERSION) or \
         os.path.basename(wheel).startswith(
@@ -571,7 +586,7 @@ def test_compat_distribution_installs_and_stands_in(tmp_path):
 
 
 @needs_compat
-def test_compat_distribution_satisfies_twisted_tls(tmp_path):
+def test_compat_distribution_satisfies_twisted_tls(tmp_path, compat_wheel):
     """pip's resolver takes the compatibility distribution for Twisted's
     ``tls`` extra (``pyopenssl>=25.3``) and would install nothing else."""
     from importlib import metadata
@@ -587,7 +602,7 @@ def test_compat_distribution_satisfies_twisted_tls(tmp_path):
         pass
     else:
         pytest.skip("pyOpenSSL itself is installed in this environment")
-    wheel = _build_compat_wheel(tmp_path)
+    wheel = compat_wheel()
     # A dry run in this environment, offered only the compatibility wheel.
     proc = run([sys.executable, "-m", "pip", "install", "--dry-run",
                 "--disable-pip-version-check", "--no-index", "--find-links",
