@@ -48,20 +48,37 @@ def assert_not_swallowed(stats):
     """The interrupts reach the caller.  A few may be lost legitimately
     (Python drops an exception raised in a finalizer, printing "Exception
     ignored"), but a KeyboardInterrupt that a callback stored must not be
-    dropped: most of the interrupts raised during an attempt must end it."""
-    if (stats["interrupted"] * 2 < stats["interrupts_raised"]
-            and SSL.OPENSSL_VERSION_NUMBER < 0x10100000):
-        # The safety assertions above held; what fails is delivery.
+    dropped: most of the interrupts raised during an attempt must end it.
+
+    OpenSSL 1.0.2: an interrupt that lands in pyossl's Python locking
+    callback is raised again once the C call returned (``locking`` in the
+    stats: ``postponed``); one the callback could not raise again is
+    counted as ``absorbed`` (the lock operation was completed): that gap is
+    reported as an xfail with its numbers, any other is a failure."""
+    raised, delivered = stats["interrupts_raised"], stats["interrupted"]
+    absorbed = (stats.get("locking") or {}).get("absorbed", 0)
+    if delivered * 2 < raised and absorbed:
         pytest.xfail(
-            "known gap on 1.0.2: a KeyboardInterrupt that lands in pyossl's "
-            "Python locking callback is absorbed (the lock operation is "
-            "completed by the rescue and the exception absorbed, since no "
-            "check could tell which call it belongs to): "
-            "%d raised, %d reached the caller"
-            % (stats["interrupts_raised"], stats["interrupted"]))
-    assert stats["interrupted"] * 2 >= stats["interrupts_raised"], (
+            "1.0.2: %d interrupts landed in the Python locking callback "
+            "and were absorbed, not raised again (the lock operation was "
+            "completed; see pyossl/_runtime/locking.py): %d raised, %d "
+            "reached the caller, locking counts %s"
+            % (absorbed, raised, delivered, stats["locking"]))
+    assert delivered * 2 >= raised, (
         "KeyboardInterrupts swallowed: %d raised, %d reached the caller"
-        % (stats["interrupts_raised"], stats["interrupted"]), stats)
+        % (raised, delivered), stats)
+
+
+def assert_locking_safe(stats, res):
+    """OpenSSL 1.0.2's locks came through the interrupts intact: no
+    'release unlocked lock', no lock left held once every thread stopped
+    (a skipped unlock), no error in the main thread that no interrupt
+    explains (a skipped or doubled lock lets two threads into the same
+    critical section: RSA 'padding check failed' was seen once)."""
+    assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
+    assert stats["locks_held"] == [], stats
+    assert not stats["main_errors"], stats
+    assert not stats.get("unexpected"), stats
 
 
 @pytest.mark.parametrize("retry", [False, True],
@@ -148,27 +165,33 @@ requires_102 = pytest.mark.skipif(
 def test_102_locking_single_thread(pki, tmp_path):
     stats, res = run("locking", pki, tmp_path, HANDSHAKES,
                      timeout_for(HANDSHAKES, 0.04), threads=0)
-    assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
-    assert not stats.get("unexpected"), stats
+    assert_locking_safe(stats, res)
     assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
     assert_not_swallowed(stats)
 
 
+#: A worker's connection refused as poisoned by the main thread's interrupt:
+#: the main thread remembers the SSL* address of its last connection
+#: (``_callback_state.ssl``) to poison it later; once that connection is
+#: freed, a worker's new connection can get the same address.
+_STALE_ADDRESS = "a callback of this connection was interrupted"
+
+
 @requires_102
-@pytest.mark.xfail(
-    strict=False,
-    reason="open (1.0.2, worker threads + main-thread interrupts): a worker "
-           "thread's connection is sometimes refused as poisoned with the "
-           "main thread's KeyboardInterrupt (seen in about 1 run of 3 under "
-           "load); no hang, no crash, no 'release unlocked lock'")
 def test_102_locking_with_threads(pki, tmp_path):
     stats, res = run("locking", pki, tmp_path, HANDSHAKES,
                      timeout_for(HANDSHAKES, 0.1), threads=2)
-    assert "release unlocked lock" not in res.stderr, res.stderr[-3000:]
-    assert not stats.get("unexpected"), stats
-    assert not stats["worker_errors"], stats
+    assert_locking_safe(stats, res)
     assert stats["worker_rounds"] > 0, stats
     assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
+    errors = stats["worker_errors"]
+    if errors and all(_STALE_ADDRESS in e for e in errors):
+        pytest.xfail(
+            "known cause, fix pending in pyossl/_ssl/connection.py: the "
+            "main thread poisoned a worker's connection that reused the "
+            "SSL* address of its own freed one (_callback_state.ssl should "
+            "be a weak reference to the Connection): %s" % errors[0])
+    assert not errors, stats
     assert_not_swallowed(stats)
 
 

@@ -173,6 +173,21 @@ def install(lib):
     atexit.register(uninstall)
 
 
+def held():
+    """The numbers of the OpenSSL locks held right now, by any thread (a
+    test's check that none was left held; call it when no thread is inside
+    OpenSSL)."""
+    if not _keepalive:
+        return []
+    result = []
+    for n, lock in enumerate(_keepalive[1]):
+        if lock._is_owned() or not lock.acquire(False):
+            result.append(n)
+        else:
+            lock.release()
+    return result
+
+
 def statistics():
     """How many interrupts the locking callback postponed (raised again
     after its C call; one interrupt can be postponed more than once, by
