@@ -41,6 +41,27 @@ class PKCS7Head(Structure):
                 ("detached", c_int), ("type", c_void_p)]
 
 
+class ASN1_STRING(Structure):
+    """``struct asn1_string_st``: ``{int length; int type; unsigned char
+    *data; long flags}`` (public and the same in every version; ASN1_TIME,
+    ASN1_INTEGER and the string types are all this struct).  Read by
+    :func:`asn1_string_head` instead of three accessor calls; verified at
+    load by :func:`verify` (on a mismatch the reader is ``None`` and the
+    callers use ``ASN1_STRING_length``/``_type``/``_get0_data``)."""
+    _fields_ = [("length", c_int), ("type", c_int), ("data", c_void_p)]
+
+
+# ASN1_STRING.from_address when the layout matched this build, else None.
+_asn1_layout = {"reader": None}
+
+
+def asn1_string_head():
+    """``reader(ptr) -> ASN1_STRING`` (``.length``, ``.type``, ``.data`` of
+    the ``ASN1_STRING*`` *ptr*, read in place), or ``None`` when the layout
+    did not verify on this build.  Call after :func:`verify` (the load)."""
+    return _asn1_layout["reader"]
+
+
 # X509V3_CTX is a public struct that grew over the versions (3.0 appended
 # fields) and is only ever filled by X509V3_set_ctx: a zeroed buffer this
 # large covers every layout, and zero is what X509V3_set_ctx_nodb would
@@ -459,6 +480,33 @@ def _check_general_name(lib, problems):
         lib.X509_EXTENSION_free(ext)
 
 
+def _check_asn1_string(lib):
+    """Whether :class:`ASN1_STRING` matches: a GeneralizedTime and a
+    UTCTime set by OpenSSL, read both ways."""
+    when = lib.ASN1_TIME_new()
+    if not when:
+        return False
+    try:
+        for kind, setter in (
+                (23, lambda: lib.X509_gmtime_adj(when, 0)),     # UTCTime
+                (24, lambda: lib.ASN1_GENERALIZEDTIME_set_string(
+                    when, b"20200102030405Z"))):
+            if not setter():
+                return False
+            head = ASN1_STRING.from_address(when)
+            length = lib.ASN1_STRING_length(when)
+            data = lib.ASN1_STRING_get0_data(when)
+            if (head.length != length or length < 13 or head.type != kind
+                    or head.type != lib.ASN1_STRING_type(when)
+                    or head.data != data
+                    or string_at(head.data, length)
+                    != string_at(data, length)):
+                return False
+        return True
+    finally:
+        lib.ASN1_TIME_free(when)
+
+
 def verify(lib):
     """Check every layout this build uses against it (once, at load).
 
@@ -469,6 +517,13 @@ def verify(lib):
     problems = []
     checked = ["GENERAL_NAME", "X509V3_CTX", "PKCS7"]
     _check_general_name(lib, problems)
+    try:
+        ok = _check_asn1_string(lib)
+    except (OSError, ValueError):        # pragma: no cover
+        ok = False
+    _asn1_layout["reader"] = ASN1_STRING.from_address if ok else None
+    if ok:
+        checked.append("ASN1_STRING")
     if lib.generation == 0:
         _check_102_crypto(lib, problems)
         _check_102_crl(lib, problems)
@@ -488,5 +543,6 @@ def verify(lib):
     return checked
 
 
-__all__ = ["EC_builtin_curve", "GENERAL_NAME", "PKCS7Head",
+__all__ = ["ASN1_STRING", "EC_builtin_curve", "GENERAL_NAME", "PKCS7Head",
+           "asn1_string_head",
            "X509V3_CTX_SIZE", "new_x509v3_ctx", "general_name", "verify"]

@@ -4,15 +4,17 @@ ASN.1 times and integers, new references to shared objects, and the lazy
 import of ``cryptography``."""
 
 import os
+import struct
 from ctypes import byref, c_int, c_void_p, string_at
 from typing import NoReturn, Optional, Union
 
+from .._binding import layouts
 from .._runtime.convert import c_string_arg
 from .._runtime.errors import clear_error_queue, make_assert
 from .._runtime.errors import raise_current_error
 from .._runtime.library import lib
 from .._runtime.ownership import Owner
-from .._runtime.scoped import MemBIO, scoped
+from .._runtime.scoped import MemBIO, scoped, write_mem
 
 
 class Error(Exception):
@@ -92,12 +94,12 @@ def cipher_by_name(name):
 def write_to_bio(name, *args):
     """Run ``lib.<name>(bio, *args)`` on a fresh memory BIO; return the
     bytes written."""
-    with MemBIO() as bio:
-        if getattr(lib, name)(bio.ptr, *args) <= 0:
-            raise_error(name, "cannot write the object")
-        # Printing an odd extension can succeed and still leave errors.
-        clear()
-        return bio.data()
+    data = write_mem(getattr(lib, name), *args)
+    if data is None:
+        raise_error(name, "cannot write the object")
+    # Printing an odd extension can succeed and still leave errors.
+    clear()
+    return data
 
 
 def read_from_bio(pem_name, der_name, type, data):
@@ -140,7 +142,20 @@ def pkey_new_ref(ptr):
 
 # ------------------------------------------------------------ ASN.1 --
 
+# The ASN1_STRING fields read in place (layouts.ASN1_STRING, verified at
+# load): one Python-level read instead of ASN1_STRING_length / _type /
+# _get0_data calls.  None if the layout did not verify (the calls then).
+_asn1_head = layouts.asn1_string_head()
+
+
 def asn1_string_bytes(string):
+    """The content bytes of the ``ASN1_STRING*`` *string*."""
+    if _asn1_head is not None:
+        head = _asn1_head(string)
+        length = head.length
+        if length <= 0 or not head.data:
+            return b""
+        return string_at(head.data, length)
     length = lib.ASN1_STRING_length(string)
     if length <= 0:
         return b""
@@ -153,22 +168,41 @@ def asn1_string_bytes(string):
 # with nine ints (tm_sec .. tm_isdst) on every supported platform; the
 # buffer is larger than any struct tm.
 _TM = c_int * 32
+_tm_head = struct.Struct("6i").unpack_from     # tm_sec .. tm_year
 _ASN1_TIME_to_tm = (lib.ASN1_TIME_to_tm if lib.available("ASN1_TIME_to_tm")
                     else None)
+_V_ASN1_GENERALIZEDTIME = lib.V_ASN1_GENERALIZEDTIME
 
 
 def get_asn1_time(timestamp):
     """An ``ASN1_TIME*`` as GENERALIZEDTIME bytes (``None`` when unset)."""
-    if not timestamp or lib.ASN1_STRING_length(timestamp) == 0:
+    if not timestamp:
         return None
-    if lib.ASN1_STRING_type(timestamp) == lib.V_ASN1_GENERALIZEDTIME:
-        return asn1_string_bytes(timestamp)
+    if _asn1_head is not None:
+        head = _asn1_head(timestamp)
+        length = head.length
+        if length == 0:
+            return None
+        if head.type == _V_ASN1_GENERALIZEDTIME:
+            data = head.data
+            return string_at(data, length) if length > 0 and data else b""
+    else:
+        if lib.ASN1_STRING_length(timestamp) == 0:
+            return None
+        if lib.ASN1_STRING_type(timestamp) == _V_ASN1_GENERALIZEDTIME:
+            return asn1_string_bytes(timestamp)
     if _ASN1_TIME_to_tm is not None:
         tm = _TM()
         if not _ASN1_TIME_to_tm(timestamp, tm):
             raise_error("ASN1_TIME_to_tm", "invalid time")
+        sec, mins, hour, mday, mon, year = _tm_head(tm)
+        year += 1900
+        if 1000 <= year <= 9999:
+            # YYYYMMDDhhmmss as one 14-digit number: one format, not six.
+            return b"%dZ" % (((((year * 100 + mon + 1) * 100 + mday) * 100
+                               + hour) * 100 + mins) * 100 + sec)
         return b"%04d%02d%02d%02d%02d%02dZ" % (
-            tm[5] + 1900, tm[4] + 1, tm[3], tm[2], tm[1], tm[0])
+            year, mon + 1, mday, hour, mins, sec)
     generalized = lib.ASN1_TIME_to_generalizedtime(timestamp, None)
     if not generalized:
         raise_error("ASN1_TIME_to_generalizedtime", "invalid time")

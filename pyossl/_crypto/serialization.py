@@ -8,7 +8,7 @@ from .._runtime import providers
 from .._runtime.convert import buffer_arg
 from .._runtime.errors import error_queue, peek_codes
 from .._runtime.library import lib
-from .._runtime.scoped import MemBIO
+from .._runtime.scoped import MemBIO, write_mem
 from .common import (FILETYPE_ASN1, FILETYPE_PEM, Error, check_filetype,
                      cipher_by_name, clear, openssl_assert, raise_error,
                      read_from_bio, write_to_bio)
@@ -40,11 +40,20 @@ def dump_certificate(type: int, cert: "X509") -> bytes:
     """
     if not isinstance(cert, X509):
         raise TypeError("cert must be an X509 instance")
-    check_filetype(type, with_text=True)
+    # PEM and DER: the encoders queue errors only when they fail, so a
+    # success needs no ERR_clear_error (write_mem: the short form of
+    # write_to_bio, inlined on this hot path).
     if type == FILETYPE_PEM:
-        return write_to_bio("PEM_write_bio_X509", cert._x509)
+        data = write_mem(lib.PEM_write_bio_X509, cert._x509)
+        if data is None:
+            raise_error("PEM_write_bio_X509", "cannot write the object")
+        return data
     if type == FILETYPE_ASN1:
-        return write_to_bio("i2d_X509_bio", cert._x509)
+        data = write_mem(lib.i2d_X509_bio, cert._x509)
+        if data is None:
+            raise_error("i2d_X509_bio", "cannot write the object")
+        return data
+    check_filetype(type, with_text=True)
     return write_to_bio("X509_print_ex", cert._x509, 0, 0)
 
 

@@ -38,12 +38,18 @@ __all__ = ["Owner", "own", "free_now", "detach_and_free", "keep",
            "drain_frees", "defer_frees", "in_callback", "set_library"]
 
 _deferred = collections.deque()  # type: collections.deque
-_state = {"defer": False, "lib": None, "exiting": False}
+# "direct": frees run at once (neither deferred nor exiting), the one test
+# Owner.__del__ makes on its common path.
+_state = {"defer": False, "lib": None, "exiting": False, "direct": True}
+# Owner subclass -> its bound free function (lib.<_handle_free>), looked up
+# once per class: a precomputed function pointer, not a cached result.
+_free_fns = {}  # type: dict
 
 
 @atexit.register
 def _exiting():
     _state["exiting"] = True
+    _state["direct"] = False
 
 
 def set_library(lib):
@@ -51,6 +57,15 @@ def set_library(lib):
     :mod:`pyossl._runtime.library` at load), so that :meth:`Owner._own` finds
     free functions by name without importing it."""
     _state["lib"] = lib
+    _free_fns.clear()
+
+
+def _free_fn(cls):
+    """``lib.<cls._handle_free>``, bound once per class."""
+    free = _free_fns.get(cls)
+    if free is None:
+        free = _free_fns[cls] = getattr(_state["lib"], cls._handle_free)
+    return free
 
 
 class _Local(threading.local):
@@ -63,6 +78,7 @@ local = _Local()
 def defer_frees(flag):
     """Make finalizers queue their frees (1.0.2 with Python locking)."""
     _state["defer"] = bool(flag)
+    _state["direct"] = not (_state["defer"] or _state["exiting"])
 
 
 def in_callback():
@@ -145,6 +161,9 @@ def keep(obj, *dependencies):
     obj.__dict__.setdefault("_depends_on", []).extend(dependencies)
 
 
+_new_object = object.__new__
+
+
 class Owner(object):
     """Base of every class whose instances own (or share) an OpenSSL handle.
 
@@ -169,18 +188,19 @@ class Owner(object):
         state = self.__dict__
         if "_owned" in state:
             raise ValueError("already owns a handle; free_now() it first")
-        state["_owned"] = (getattr(_state["lib"], self._handle_free), ptr)
+        state["_owned"] = (_free_fn(type(self)), ptr)
         state[self._handle_attr] = ptr
 
     def __del__(self, _state=_state, _deferred=_deferred):
         # pop first (one C call): a second __del__, free_now(), or an
-        # interrupt after this line finds nothing to free.  (_free inlined.)
+        # interrupt after this line finds nothing to free.  (_free inlined;
+        # "direct" is "not deferring and not exiting".)
         owned = self.__dict__.pop("_owned", None)
-        if owned is not None and not _state["exiting"]:
-            if _state["defer"]:
-                _deferred.append(owned)
-            else:
+        if owned is not None:
+            if _state["direct"]:
                 owned[0](owned[1])
+            elif not _state["exiting"]:
+                _deferred.append(owned)
 
     @classmethod
     def _from_owned(cls, ptr, **state):
@@ -192,12 +212,12 @@ class Owner(object):
             raise ValueError("cannot own a NULL handle")
         if _deferred:
             drain_frees()
-        obj = cls.__new__(cls)
+        obj = _new_object(cls)
         d = obj.__dict__
         if state:
             d.update(state)
         # What _own does, inlined (the hot path of every returned handle).
-        d["_owned"] = (getattr(_state["lib"], cls._handle_free), ptr)
+        d["_owned"] = (_free_fns.get(cls) or _free_fn(cls), ptr)
         d[cls._handle_attr] = ptr
         return obj
 

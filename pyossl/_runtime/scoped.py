@@ -27,6 +27,8 @@ _BIO_free = lib.BIO_free
 _BIO_new = lib.BIO_new
 _BIO_new_mem_buf = lib.BIO_new_mem_buf
 _BIO_get_mem_data = lib.BIO_get_mem_data
+_BIO_ctrl = lib.BIO_ctrl
+_BIO_CTRL_INFO = 3          # BIO_get_mem_data's ctrl (every version)
 # BIO_s_mem() returns the address of a static method table: the same
 # pointer for the life of the library, so it is fetched once.
 _MEM_METHOD = lib.BIO_s_mem()
@@ -99,4 +101,29 @@ class MemBIO(object):
         detach_and_free(self, "ptr", _BIO_free)
 
 
-__all__ = ["scoped", "MemBIO"]
+def write_mem(writer, *args):
+    """What ``writer(bio, *args)`` writes to a fresh memory BIO, or ``None``
+    when it returns ``<= 0`` (the error queue is left as the writer left
+    it, for the caller to raise from).
+
+    The short form of ``with MemBIO() as bio: writer(bio.ptr, ...);
+    bio.data()`` for the hot serialisers (``dump_certificate``): no object,
+    no context manager, four foreign calls besides the writer's.  The BIO
+    is a local freed in ``finally``: an interrupt can leak it, never free it
+    twice.
+    """
+    bio = _BIO_new(_MEM_METHOD)
+    if not bio:
+        raise MemoryError("BIO_new failed")
+    try:
+        if writer(bio, *args) <= 0:
+            return None
+        out = c_void_p()
+        size = _BIO_ctrl(bio, _BIO_CTRL_INFO, 0, byref(out))
+        data = out.value
+        return string_at(data, size) if size > 0 and data else b""
+    finally:
+        _BIO_free(bio)
+
+
+__all__ = ["scoped", "MemBIO", "write_mem"]
