@@ -1,15 +1,14 @@
 """pyossl: pyOpenSSL's API in pure Python over ctypes.
 
-``import pyossl`` does not load OpenSSL; the first import of
-:mod:`pyossl.crypto`, :mod:`pyossl.SSL` or :mod:`pyossl.rand` (or a call of
-:func:`openssl_info`) does.  Call :func:`use_openssl` before that to choose
-the build.
+``import pyossl`` does not load OpenSSL, nor does importing
+:mod:`pyossl.crypto`, :mod:`pyossl.SSL` or :mod:`pyossl.rand`; the first
+use of one of their names (or a call of :func:`openssl_info`) does.  Call
+:func:`use_openssl` before that to choose the build.
 """
 
 import os
 from typing import TYPE_CHECKING, List, Optional, Tuple, TypedDict, Union
 
-from . import _loader
 from .version import __version__
 
 #: A file or folder name: text, or a path object.
@@ -108,6 +107,7 @@ def use_openssl(libcrypto: Optional[StrPath] = None,
     :raises RuntimeError: if another build is already loaded.
     :return: None
     """
+    from . import _loader
     _loader.use_openssl(libcrypto, libssl, directory)
 
 

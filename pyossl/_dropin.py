@@ -28,6 +28,7 @@ answers for ``OpenSSL.*`` and renames the classes of ``pyossl.SSL``,
 it installs the switch, then runs the program as ``python`` would.
 """
 
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -38,6 +39,7 @@ import threading
 import types
 from typing import Any, List, Optional, Sequence
 
+from . import _facade
 from . import version as _pyossl_version
 
 __all__ = ["COMPAT_VERSION", "PYOPENSSL_API_VERSION", "install_as_openssl",
@@ -73,7 +75,7 @@ _RENAMED = {
 
 # Private pyossl modules that hold shared machinery, not API classes.
 _MACHINERY = ("pyossl._loader", "pyossl._binding", "pyossl._runtime",
-              "pyossl._dropin")
+              "pyossl._dropin", "pyossl._facade")
 
 _MARK = "__pyossl_dropin__"
 
@@ -90,6 +92,16 @@ def _is_api_module(name: str) -> bool:
     return not any(name == m or name.startswith(m) for m in _MACHINERY)
 
 
+def _rename_class(module_name: str, public_name: str, name: str,
+                  obj: Any) -> None:
+    if not isinstance(obj, type):
+        return
+    origin = obj.__module__
+    if origin == module_name or (
+            not name.startswith("_") and _is_api_module(origin)):
+        obj.__module__ = public_name
+
+
 def _rename_classes(module: types.ModuleType, public_name: str) -> None:
     """Give the classes of *module* the module name *public_name*.
 
@@ -97,14 +109,16 @@ def _rename_classes(module: types.ModuleType, public_name: str) -> None:
     from pyossl's private API modules (``crypto`` gets ``pyossl._crypto``'s
     classes).  Classes from public modules (``SSL`` importing ``crypto``'s
     ``X509``) and from the shared machinery keep their own names.
+
+    A lazy facade (``pyossl.SSL``, ``crypto``, ``rand``: see
+    ``pyossl/_facade.py``) gets a hook instead: its names resolved so far
+    are renamed now, the others when they are first used.
     """
+    hook = functools.partial(_rename_class, module.__name__, public_name)
+    if _facade.add_hook(module.__name__, "dropin", hook):
+        return
     for name, obj in list(vars(module).items()):
-        if not isinstance(obj, type):
-            continue
-        origin = obj.__module__
-        if origin == module.__name__ or (
-                not name.startswith("_") and _is_api_module(origin)):
-            obj.__module__ = public_name
+        hook(name, obj)
 
 
 def _register_alias(module: types.ModuleType) -> None:

@@ -5,15 +5,21 @@
    compatibility.
 
 This module only gathers the public names; the code is in
-``pyossl/_rand.py``.
+``pyossl/_rand.py``, imported (and OpenSSL loaded) when a name is first
+used.
 """
 
-from ._rand import (Error, add, bytes, cleanup, egd, load_file, screen,
-                    seed, status, write_file)
+from typing import TYPE_CHECKING
+
+from ._facade import lazy_module as _lazy_module
+
+if TYPE_CHECKING:
+    from ._rand import (Error, add, bytes, cleanup, egd, load_file, screen,
+                        seed, status, write_file)
 
 __all__ = ["Error", "add", "bytes", "cleanup", "egd", "load_file", "screen",
            "seed", "status", "write_file"]
 
-for _name in __all__:
-    globals()[_name].__module__ = __name__
-del _name
+if not TYPE_CHECKING:
+    __getattr__, __dir__ = _lazy_module(
+        __name__, {"pyossl._rand": __all__}, documented=__all__)
