@@ -18,6 +18,28 @@ from .keys import PKey, signing_key
 from .names import X509Name
 
 
+# The getters of the live X509Name views (X509Name._live_view): a view looks
+# its name up on every use, since set_subject/set_issuer replace (and free)
+# the X509_NAME and a view must never dangle.
+
+def _subject_of(cert):
+    ptr = lib.X509_get_subject_name(cert._x509)
+    openssl_assert(ptr)
+    return ptr
+
+
+def _issuer_of(cert):
+    ptr = lib.X509_get_issuer_name(cert._x509)
+    openssl_assert(ptr)
+    return ptr
+
+
+def _request_subject_of(req):
+    ptr = lib.X509_REQ_get_subject_name(req._req)
+    openssl_assert(ptr)
+    return ptr
+
+
 class X509(CertificateBase):
     """An X.509 certificate."""
 
@@ -295,7 +317,7 @@ class X509(CertificateBase):
         :return: The issuer of this certificate.
         :rtype: :class:`X509Name`
         """
-        return self._name_view(lib.X509_get_issuer_name)
+        return X509Name._live_view(self, _issuer_of)
 
     def set_issuer(self, issuer: "X509Name") -> None:
         """Set the issuer of this certificate.
@@ -318,7 +340,7 @@ class X509(CertificateBase):
         :return: The subject of this certificate.
         :rtype: :py:class:`X509Name`
         """
-        return self._name_view(lib.X509_get_subject_name)
+        return X509Name._live_view(self, _subject_of)
 
     def set_subject(self, subject: "X509Name") -> None:
         """Set the subject of this certificate.
@@ -329,15 +351,6 @@ class X509(CertificateBase):
         :return: ``None``
         """
         self._set_name(lib.X509_set_subject_name, subject)
-
-    def _name_view(self, getter):
-        # The view looks the name up on every use: set_subject/set_issuer
-        # replace (and free) the X509_NAME, and a view must never dangle.
-        def current(getter=getter, cert=self):
-            ptr = getter(cert._x509)
-            openssl_assert(ptr)
-            return ptr
-        return X509Name._live_view(self, current)
 
     def _set_name(self, setter, name):
         if not isinstance(name, X509Name):
@@ -393,7 +406,8 @@ class X509(CertificateBase):
             clear()
             raise IndexError("extension index out of bounds")
         copy = lib.X509_EXTENSION_dup(ext)
-        openssl_assert(copy)
+        if not copy:
+            raise_error("X509_EXTENSION_dup")
         return X509Extension._from_owned(copy)
 
 
@@ -498,13 +512,7 @@ class X509Req(Owner):
         :return: The subject of this certificate signing request.
         :rtype: :class:`X509Name`
         """
-        getter = lib.X509_REQ_get_subject_name
-
-        def current(req=self):
-            ptr = getter(req._req)
-            openssl_assert(ptr)
-            return ptr
-        return X509Name._live_view(self, current)
+        return X509Name._live_view(self, _request_subject_of)
 
     def add_extensions(self,
                        extensions: Iterable["X509Extension"]) -> None:
