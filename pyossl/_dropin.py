@@ -20,7 +20,8 @@ crypto`` and the rest give pyossl's modules:
 Nothing is loaded until a submodule is first used: an import hook (a
 :class:`importlib.abc.MetaPathFinder` put first on :data:`sys.meta_path`)
 answers for ``OpenSSL.*`` and renames the classes of ``pyossl.SSL``,
-``pyossl.crypto``... when they are executed, whichever name imported them.
+``pyossl.crypto``... when they are executed, whichever name imported them
+(the lazy facades' classes when each is first used).
 :func:`pyossl.use_openssl` can therefore still be called after
 :func:`install_as_openssl`.
 

@@ -25,9 +25,11 @@ same lock as resolution, every object resolved later.
 """
 
 import _thread
-import importlib
 import sys
-from typing import Dict
+
+TYPE_CHECKING = False    # typing.TYPE_CHECKING, without importing typing
+if TYPE_CHECKING:
+    from typing import Dict
 
 __all__ = ["lazy_module", "add_hook"]
 
@@ -89,6 +91,7 @@ class _State(object):
                         self._store(name, obj)
 
     def getattr(self, name):
+        import importlib          # not at import: it imports warnings
         if name == "__all__" and self.static_all is not None:
             star = importlib.import_module(self.star)
             value = list(self.static_all) + list(star.__all__)

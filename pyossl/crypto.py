@@ -14,9 +14,9 @@ provides it when it is first used (``pyossl/_facade.py``), and OpenSSL is
 loaded then.
 """
 
-from typing import TYPE_CHECKING
-
 from ._facade import lazy_module as _lazy_module
+
+TYPE_CHECKING = False    # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     # What the names are, for type checkers (at run time: _lazy_module).

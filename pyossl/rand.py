@@ -9,9 +9,9 @@ This module only gathers the public names; the code is in
 used.
 """
 
-from typing import TYPE_CHECKING
-
 from ._facade import lazy_module as _lazy_module
+
+TYPE_CHECKING = False    # typing.TYPE_CHECKING, without importing typing
 
 if TYPE_CHECKING:
     from ._rand import (Error, add, bytes, cleanup, egd, load_file, screen,

@@ -26,13 +26,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FACADES = ("pyossl.SSL", "pyossl.crypto", "pyossl.rand")
 
 
-def run_code(code, *args, env_update=None, ok=True):
+def run_code(code, *args, env_update=None, ok=True, flags=()):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         [ROOT] + [p for p in [env.get("PYTHONPATH")] if p])
     env.update(env_update or {})
     proc = subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)] + list(args), env=env,
+        [sys.executable] + list(flags) + ["-c", textwrap.dedent(code)]
+        + list(args), env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         universal_newlines=True, timeout=180)
     if ok:
@@ -51,6 +52,31 @@ def test_importing_the_facades_loads_nothing():
     """).stdout.split()
     assert out == ["pyossl.SSL", "pyossl._facade", "pyossl.crypto",
                    "pyossl.rand", "pyossl.version"]
+
+
+def test_importing_the_facades_imports_no_other_module():
+    """Not even typing (``-S``: no site, whose .pth files may import it):
+    on a plain interpreter the import costs less than ``import ssl``."""
+    out = run_code("""
+        import sys
+        before = set(sys.modules)
+        import pyossl.SSL, pyossl.crypto, pyossl.rand
+        print(" ".join(sorted(set(sys.modules) - before)))
+        pyossl.use_openssl                   # the package's own names
+        assert "typing" in sys.modules and "ctypes" not in sys.modules
+    """, flags=["-S"]).stdout.split()
+    assert out == ["pyossl", "pyossl.SSL", "pyossl._facade", "pyossl.crypto",
+                   "pyossl.rand", "pyossl.version"]
+
+
+def test_package_names_are_the_api_modules():
+    from pyossl import _api
+    for name in ("use_openssl", "openssl_info", "install_as_openssl",
+                 "OpenSSLInfo", "TrustInfo", "ProvidersInfo"):
+        assert getattr(pyossl, name) is getattr(_api, name)
+        assert getattr(pyossl, name).__module__ == "pyossl"
+    assert pyossl.StrPath is _api.StrPath
+    assert set(pyossl.__all__) <= set(dir(pyossl))
 
 
 def test_first_use_imports_what_provides_the_name():
