@@ -328,6 +328,25 @@ DECLARATIONS = [
     Fn("SSL_get_rbio", c_void_p, [c_void_p], lib="ssl"),
     Fn("SSL_set_shutdown", None, [c_void_p, c_int], lib="ssl"),
     Fn("SSL_get_error", c_int, [c_void_p, c_int], lib="ssl"),
+    # ---- the memory-BIO I/O path (pyossl._ssl.connection) -----------------
+    # The same C functions as BIO_read/BIO_write/BIO_test_flags/
+    # ERR_clear_error/SSL_get_error, bound with gil=True (no GIL
+    # release/re-take, 1.1+): only ever called on the memory BIOs a
+    # Connection made itself (bio_read/bio_write, never a socket BIO), for
+    # the error queue, or for SSL_get_error (reads a field and the queue);
+    # none blocks, runs long or calls back into Python.
+    Fn("BIO_read_mem", c_int, [c_void_p, c_void_p, c_int],
+       cnames=("BIO_read",), gil=True),
+    Fn("BIO_write_mem", c_int, [c_void_p, c_void_p, c_int],
+       cnames=("BIO_write",), gil=True),
+    Fn("BIO_test_flags_mem", c_int, [c_void_p, c_int],
+       cnames=("BIO_test_flags",), gil=True),
+    Fn("BIO_ctrl_pending_mem", c_size_t, [c_void_p],
+       cnames=("BIO_ctrl_pending",), gil=True),
+    Fn("ERR_clear_error_gil", None, [], cnames=("ERR_clear_error",),
+       gil=True),
+    Fn("SSL_get_error_gil", c_int, [c_void_p, c_int], lib="ssl",
+       cnames=("SSL_get_error",), gil=True),
     Fn("SSL_want", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_state_string_long", c_char_p, [c_void_p], lib="ssl"),
     Fn("SSL_state", c_int, [c_void_p], lib="ssl", until="1.1"),

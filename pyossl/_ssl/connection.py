@@ -2,10 +2,10 @@
 
 import _socket as _socket_module  # not socket.py: ~3 ms of import
 import sys as _sys
-import threading as _threading
 from ctypes import (addressof, byref, c_char, c_int, c_uint, c_void_p, cast,
                     create_string_buffer, string_at)
 from errno import EBADF, errorcode
+from weakref import ref as _weak_ref
 from typing import (TYPE_CHECKING, Any, Callable, List, NoReturn,
                     Optional, Sequence, Tuple, Union, overload)
 
@@ -53,19 +53,34 @@ _SSL_read = _lib.SSL_read
 _SSL_peek = _lib.SSL_peek
 _SSL_write = _lib.SSL_write
 _SSL_do_handshake = _lib.SSL_do_handshake
-_SSL_get_error = _lib.SSL_get_error
+_SSL_get_error = _lib.SSL_get_error_gil
 _SSL_pending = _lib.SSL_pending
-_BIO_read = _lib.BIO_read
-_BIO_write = _lib.BIO_write
-_BIO_ctrl_pending = _lib.BIO_ctrl_pending
-_BIO_test_flags = _lib.BIO_test_flags
+# The memory-BIO calls, the error-queue clear and SSL_get_error are bound
+# without releasing the GIL (decls_ssl: *_mem, *_gil; 1.1+): they never
+# block, run long or call back.  The SSL_* I/O calls release it.
+_BIO_read = _lib.BIO_read_mem
+_BIO_write = _lib.BIO_write_mem
+_BIO_ctrl_pending = _lib.BIO_ctrl_pending_mem
+_BIO_test_flags = _lib.BIO_test_flags_mem
+_BIO_new = _lib.BIO_new
+_BIO_free = _lib.BIO_free
+# BIO_s_mem() returns the address of a static method table: the same
+# pointer for the life of the library, so it is fetched once.
+_MEM_METHOD = _lib.BIO_s_mem()
+_SSL_new = _lib.SSL_new
+_SSL_set_bio = _lib.SSL_set_bio
+_SSL_ctrl = _lib.SSL_ctrl
+_SSL_CTRL_MODE = 33                     # (the same in every generation)
+_SSL_MODE_AUTO_RETRY = _lib.SSL_MODE_AUTO_RETRY
 _BIO_RETRY_FLAGS = (BIO_FLAGS_READ | BIO_FLAGS_WRITE | BIO_FLAGS_IO_SPECIAL
                     | BIO_FLAGS_SHOULD_RETRY)
+_RETRY_READ = BIO_FLAGS_SHOULD_RETRY | BIO_FLAGS_READ
 _ERR_peek_error = _lib.ERR_peek_error
 _callback_failed = callback_failed
 _check_callbacks = check_callbacks
 _ensure_hook = ensure_hook
-_ERR_clear_error = _lib.ERR_clear_error
+_ERR_clear_error = _lib.ERR_clear_error_gil
+_SSL_get_error_gil = _lib.SSL_get_error_gil
 _SSL_is_init_finished = _lib.SSL_is_init_finished
 
 _ERROR_WANT_READ = _lib.SSL_ERROR_WANT_READ
@@ -82,37 +97,23 @@ _BIO_CHUNK = 65536
 _READ_CHUNK = 16384     # the largest TLS record plaintext
 
 
-class _Scratch(_threading.local):
-    """One read buffer per thread (``_BIO_CHUNK`` bytes) for :meth:`recv`
-    and :meth:`bio_read`, instead of one or two per connection: the data is
-    copied out before the call returns.  ``busy`` is set while a read uses
-    it, so a read that runs inside another on the same thread (from a
-    callback during ``SSL_read``, or a signal handler) gets a fresh buffer.
-    An interrupt that leaves ``busy`` set only costs that thread fresh
-    buffers from then on."""
-    buf = None
-    busy = False
-
-
-_scratch = _Scratch()
+# The read buffers (``_BIO_CHUNK`` bytes each) of :meth:`Connection.recv`
+# and :meth:`Connection.bio_read`, shared by all connections instead of one
+# or two per connection: the data is copied out before the call returns.
+# A read takes one off this list (``list.pop`` and ``list.append`` are
+# atomic) and gives it back when done, so reads on other threads, or one
+# that runs inside another (a callback during ``SSL_read``, a signal
+# handler), never share a buffer; there are at most as many as reads ever
+# ran at the same time.  An interrupt between the two only drops a buffer.
+_free_buffers = []      # type: List[Tuple[int, Any]]
+_ReadBuffer = c_char * _BIO_CHUNK
 
 
 def _new_buffer():
-    b = bytearray(_BIO_CHUNK)
-    anchor = c_char.from_buffer(b)
-    return (addressof(anchor), memoryview(b), anchor)
-
-
-def _take_buffer():
-    """(buffer, whether it is the thread's scratch buffer to give back)."""
-    scratch = _scratch
-    if scratch.busy:
-        return _new_buffer(), False
-    buf = scratch.buf
-    if buf is None:
-        buf = scratch.buf = _new_buffer()
-    scratch.busy = True
-    return buf, True
+    """A read buffer: ``(address, array)``; ``array[:n]`` is the first *n*
+    bytes as ``bytes`` (one copy)."""
+    array = _ReadBuffer()
+    return (addressof(array), array)
 
 if _lib.available("errno_location"):
     _errno_location = _lib.errno_location
@@ -182,7 +183,7 @@ def _drop_stale_callbacks(conn):
     call on this thread stored but never raised (another exception, such as
     a second interrupt, ended that call before it could).  They are not
     raised from this unrelated call; instead the connection of that earlier
-    call (``_callback_state.ssl``) is poisoned, since its handshake went on
+    call (``_callback_state.ssl``, a weak reference) is poisoned, since its handshake went on
     with a callback's failure outcome, and *conn* is refused if it is that
     connection.  Not inside a callback: there they may belong to the C call
     in progress."""
@@ -192,7 +193,10 @@ def _drop_stale_callbacks(conn):
     if pending:
         exc = pending[0]
         del pending[:]
-        owner = connections.get(_callback_state.ssl)
+        ref = _callback_state.ssl
+        # (a weak reference: the SSL* address of a freed connection may
+        # already belong to another one, which must not be poisoned)
+        owner = ref() if type(ref) is _weak_ref else None
         if owner is not None and owner._callback_lost is None:
             owner._callback_lost = exc
     _callback_state.lost = False
@@ -247,9 +251,16 @@ class Connection(CallbackSlots, Owner):
     _into_ssl: Optional[int] = None
     _from_ssl: Optional[int] = None
     _selection_keepalive: Any = None
-    _callback_lost: Optional[BaseException] = None
     _verify_unchecked = True
     _psk_guard = False
+    _app_data: Any = None
+    # The I/O methods' shortcut: ``(SSL*, _weak)`` once nothing but the
+    # per-call checks remains to be done (a memory-BIO connection whose
+    # handshake verification was checked and no callback was lost), else
+    # 0.  Set only by _leave, dropped for good by the _callback_lost setter.
+    _fast: Any = 0
+    _lost: Optional[BaseException] = None   # (see _callback_lost)
+    _weak: Any      # weakref.ref to self, for _callback_state.ssl
     _psk_hint_received: Optional[bytes] = None
     _psk_identity_keepalive: Any = None
 
@@ -257,31 +268,36 @@ class Connection(CallbackSlots, Owner):
         if not isinstance(context, Context):
             raise TypeError("context must be a Context instance")
         fd = None if socket is None else _as_fd(socket)
-        ssl = _lib.SSL_new(context._context)
+        ssl = _SSL_new(context._context)
         if not ssl:
             raise_error_queue()
         self._own(ssl)
-        _lib.SSL_set_mode(ssl, _lib.SSL_MODE_AUTO_RETRY)
+        # What _callback_state.ssl records for each call (see
+        # _drop_stale_callbacks).
+        self._weak = _weak_ref(self)
+        _SSL_ctrl(ssl, _SSL_CTRL_MODE, _SSL_MODE_AUTO_RETRY, None)
         self._context = context
         # Callbacks registered with the first context stay in force after
         # set_context (OpenSSL keeps it as the session context).
         self._initial_context = context
         # Fail closed with PSKs (see pyossl._ssl.psk): any callback
         # exception during a C call leaves the connection unusable.
-        self._psk_guard = context._has_psk_callbacks()
-        self._app_data = None
-        self._callbacks = {"verify": context._callback("verify")}
+        if context._has_psk_callbacks():
+            self._psk_guard = True
+        verify = context._callbacks.get("verify")
+        if verify is not None:
+            self._callbacks = {"verify": verify}
         connections[ssl] = self
         if socket is None:
-            into_ssl = _lib.BIO_new(_lib.BIO_s_mem())
-            from_ssl = _lib.BIO_new(_lib.BIO_s_mem())
+            into_ssl = _BIO_new(_MEM_METHOD)
+            from_ssl = _BIO_new(_MEM_METHOD)
             if not into_ssl or not from_ssl:
                 for bio in (into_ssl, from_ssl):
                     if bio:
-                        _lib.BIO_free(bio)
+                        _BIO_free(bio)
                 raise_error_queue()
             # SSL_free frees both BIOs.
-            _lib.SSL_set_bio(ssl, into_ssl, from_ssl)
+            _SSL_set_bio(ssl, into_ssl, from_ssl)
             self._into_ssl = into_ssl
             self._from_ssl = from_ssl
         else:
@@ -300,24 +316,41 @@ class Connection(CallbackSlots, Owner):
 
     # -- errors -----------------------------------------------------------
 
+    @property
+    def _callback_lost(self) -> Optional[BaseException]:
+        """The exception of a callback lost during a C call on this
+        connection (which is then refused), or ``None``."""
+        return self.__dict__.get("_lost")
+
+    @_callback_lost.setter
+    def _callback_lost(self, exc: Optional[BaseException]) -> None:
+        # Store first, then drop the I/O shortcut (see _leave for the
+        # other order).
+        state = self.__dict__
+        state["_lost"] = exc
+        state.pop("_fast", None)
+
     def _enter(self):
         """Before a C call that can run the handshake (and so callbacks):
         refuse a connection a lost callback left in an unknown state, make
         sure pyossl's unraisable hook sees escaped thunk exceptions, and
         clear the error queue (``SSL_get_error`` reads it)."""
-        if self._callback_lost is not None:
+        if self._lost is not None:
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         if _callback_state.pending:
             _drop_stale_callbacks(self)
-        _callback_state.ssl = self._ssl
+        _callback_state.ssl = self._weak
         _ERR_clear_error()
 
-    # The I/O methods inline _enter (same three steps) and call _leave only
-    # when it has something to do: a callback failed on this thread
+    # The I/O methods inline _enter (same steps) and call _leave only when
+    # it has something to do: a callback failed on this thread
     # (``_callback_state.pending``), or the handshake's verification result
-    # has not been checked yet (``_verify_unchecked``).
+    # has not been checked yet (``_verify_unchecked``).  With ``_fast`` set
+    # (the SSL*), they skip the attribute tests that can no longer fail:
+    # the socket check (no socket), the lost-callback refusal (none lost)
+    # and the verification check (done).
 
     def _leave(self, ssl):
         """After such a call succeeded: re-raise a callback's exception, and
@@ -328,6 +361,13 @@ class Connection(CallbackSlots, Owner):
         if self._verify_unchecked and _SSL_is_init_finished(ssl):
             self._verify_unchecked = False
             self._check_verified(ssl)
+            if self._socket is None:
+                # Set first, then test: a _callback_lost set at any point
+                # (even from another thread) leaves no shortcut behind.
+                state = self.__dict__
+                state["_fast"] = (ssl, self._weak)
+                if state.get("_lost") is not None:
+                    state.pop("_fast", None)
 
     def _refuse_lost(self):
         raise Error([("pyossl", "Connection",
@@ -362,7 +402,11 @@ class Connection(CallbackSlots, Owner):
 
     def _raise_ssl_error(self, ssl, result):
         self._check_callbacks()
-        error = _SSL_get_error(ssl, result)
+        self._ssl_error(ssl, result, _SSL_get_error(ssl, result))
+
+    def _ssl_error(self, ssl, result, error):
+        """Raise what ``SSL_get_error`` (*error*) says; the callbacks were
+        checked (nothing pending)."""
         if error == _ERROR_WANT_READ:
             raise WantReadError()
         if error == _ERROR_WANT_WRITE:
@@ -578,21 +622,27 @@ class Connection(CallbackSlots, Owner):
             raise ValueError("Cannot send more than 2**31-1 bytes at once.")
         if not size:
             return 0
-        if self._socket is not None:
-            self._check_socket()
-        ssl = self._ssl
-        if self._callback_lost is not None:
-            self._refuse_lost()
+        fast = self._fast
+        if fast:
+            ssl, weak = fast
+        else:
+            if self._socket is not None:
+                self._check_socket()
+            ssl = self._ssl
+            weak = self._weak
+            if self._lost is not None:
+                self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
-        if _callback_state.pending:
+        state = _callback_state
+        if state.pending:
             _drop_stale_callbacks(self)
-        _callback_state.ssl = self._ssl
+        state.ssl = weak
         _ERR_clear_error()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        if _callback_state.pending or self._verify_unchecked:
+        if state.pending or (not fast and self._verify_unchecked):
             self._leave(ssl)
         return result
 
@@ -620,13 +670,13 @@ class Connection(CallbackSlots, Owner):
             chunk = size - sent
             if chunk > INT_MAX:
                 chunk = INT_MAX
-            if self._callback_lost is not None:
+            if self._lost is not None:
                 self._refuse_lost()
             if _sys.unraisablehook is not _unraisable_hook:
                 _ensure_hook()
             if _callback_state.pending:
                 _drop_stale_callbacks(self)
-            _callback_state.ssl = self._ssl
+            _callback_state.ssl = self._weak
             _ERR_clear_error()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
@@ -652,17 +702,26 @@ class Connection(CallbackSlots, Owner):
             return b""
         if bufsiz > _READ_CHUNK:
             bufsiz = _READ_CHUNK
-        if self._socket is not None:
-            self._check_socket()
-        ssl = self._ssl
-        if self._callback_lost is not None:
-            self._refuse_lost()
+        fast = self._fast
+        if fast:
+            ssl, weak = fast
+        else:
+            if self._socket is not None:
+                self._check_socket()
+            ssl = self._ssl
+            weak = self._weak
+            if self._lost is not None:
+                self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
-        if _callback_state.pending:
+        state = _callback_state
+        if state.pending:
             _drop_stale_callbacks(self)
-        _callback_state.ssl = self._ssl
-        rbuf, mine = _take_buffer()
+        state.ssl = weak
+        try:
+            rbuf = _free_buffers.pop()
+        except IndexError:
+            rbuf = _new_buffer()
         try:
             _ERR_clear_error()
             if flags is not None and flags & _MSG_PEEK:
@@ -670,13 +729,18 @@ class Connection(CallbackSlots, Owner):
             else:
                 result = _SSL_read(ssl, rbuf[0], bufsiz)
             if result <= 0:
-                self._raise_ssl_error(ssl, result)
-            if _callback_state.pending or self._verify_unchecked:
+                if state.pending:
+                    self._raise_ssl_error(ssl, result)
+                else:
+                    error = _SSL_get_error(ssl, result)
+                    if error == _ERROR_WANT_READ:
+                        raise WantReadError()
+                    self._ssl_error(ssl, result, error)
+            if state.pending or (not fast and self._verify_unchecked):
                 self._leave(ssl)
-            return rbuf[1][:result].tobytes()
+            return rbuf[1][:result]
         finally:
-            if mine:
-                _scratch.busy = False
+            _free_buffers.append(rbuf)
 
     read = recv
 
@@ -704,16 +768,22 @@ class Connection(CallbackSlots, Owner):
             nbytes = INT_MAX
         if nbytes <= 0:
             return 0
-        if self._socket is not None:
-            self._check_socket()
-        ssl = self._ssl
-        if self._callback_lost is not None:
-            self._refuse_lost()
+        fast = self._fast
+        if fast:
+            ssl, weak = fast
+        else:
+            if self._socket is not None:
+                self._check_socket()
+            ssl = self._ssl
+            weak = self._weak
+            if self._lost is not None:
+                self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
-        if _callback_state.pending:
+        state = _callback_state
+        if state.pending:
             _drop_stale_callbacks(self)
-        _callback_state.ssl = self._ssl
+        state.ssl = weak
         _ERR_clear_error()
         if flags is not None and flags & _MSG_PEEK:
             result = _SSL_peek(ssl, array, nbytes)
@@ -722,14 +792,15 @@ class Connection(CallbackSlots, Owner):
         del array
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        if _callback_state.pending or self._verify_unchecked:
+        if state.pending or (not fast and self._verify_unchecked):
             self._leave(ssl)
         return result
 
     # -- memory BIOs -----------------------------------------------------
 
-    def _handle_bio_errors(self, bio, result):
-        flags = _BIO_test_flags(bio, _BIO_RETRY_FLAGS)
+    def _handle_bio_errors(self, bio, result, flags=None):
+        if flags is None:
+            flags = _BIO_test_flags(bio, _BIO_RETRY_FLAGS)
         if flags & BIO_FLAGS_SHOULD_RETRY:
             if flags & BIO_FLAGS_READ:
                 raise WantReadError()
@@ -771,15 +842,21 @@ class Connection(CallbackSlots, Owner):
                 del out[result:]
                 return bytes(out)
             bufsiz = _BIO_CHUNK
-        rbuf, mine = _take_buffer()
+        try:
+            rbuf = _free_buffers.pop()
+        except IndexError:
+            rbuf = _new_buffer()
         try:
             result = _BIO_read(bio, rbuf[0], bufsiz)
-            if result <= 0:
-                self._handle_bio_errors(bio, result)
-            return rbuf[1][:result].tobytes()
+            if result > 0:
+                return rbuf[1][:result]
+            flags = _BIO_test_flags(bio, _BIO_RETRY_FLAGS)
+            if flags & _RETRY_READ == _RETRY_READ:
+                raise WantReadError()
+            self._handle_bio_errors(bio, result, flags)
+            raise AssertionError("unreachable")         # pragma: no cover
         finally:
-            if mine:
-                _scratch.busy = False
+            _free_buffers.append(rbuf)
 
     def bio_write(self, buf: _Data) -> int:
         """Give OpenSSL bytes received from the peer (the incoming memory
@@ -792,9 +869,13 @@ class Connection(CallbackSlots, Owner):
         bio = self._into_ssl
         if bio is None:
             raise TypeError("Connection sock was not None")
-        if type(buf) is str:
-            buf = text_to_bytes_and_warn("buf", buf)
-        ptr, size, keep = _buffer_pointer(buf, "buf")
+        if type(buf) is bytes:
+            ptr = buf
+            size = len(buf)
+        else:
+            if type(buf) is str:
+                buf = text_to_bytes_and_warn("buf", buf)
+            ptr, size, keep = _buffer_pointer(buf, "buf")
         if size > INT_MAX:
             raise ValueError("Cannot write more than 2**31-1 bytes at once.")
         if not size:
@@ -850,21 +931,33 @@ class Connection(CallbackSlots, Owner):
         :raises WantReadError: (etc.) as :meth:`send` and :meth:`recv`.
         :return: None
         """
-        if self._socket is not None:
-            self._check_socket()
-        ssl = self._ssl
-        if self._callback_lost is not None:
-            self._refuse_lost()
+        fast = self._fast
+        if fast:
+            ssl, weak = fast
+        else:
+            if self._socket is not None:
+                self._check_socket()
+            ssl = self._ssl
+            weak = self._weak
+            if self._lost is not None:
+                self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
-        if _callback_state.pending:
+        state = _callback_state
+        if state.pending:
             _drop_stale_callbacks(self)
-        _callback_state.ssl = self._ssl
+        state.ssl = weak
         _ERR_clear_error()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
-            self._raise_ssl_error(ssl, result)
-        if _callback_state.pending or self._verify_unchecked:
+            if state.pending:
+                self._raise_ssl_error(ssl, result)
+            else:
+                error = _SSL_get_error(ssl, result)
+                if error == _ERROR_WANT_READ:
+                    raise WantReadError()
+                self._ssl_error(ssl, result, error)
+        if state.pending or (not fast and self._verify_unchecked):
             self._leave(ssl)
 
     def renegotiate(self) -> bool:

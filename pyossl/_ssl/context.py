@@ -132,6 +132,10 @@ _VERSION_OPTIONS = [
 ]
 
 
+_PSK_SLOTS = ("psk_server", "psk_client", "psk_use_session",
+              "psk_find_session")
+
+
 class Context(CallbackSlots, Owner):
     """The parameters for setting up new TLS connections.
 
@@ -992,9 +996,12 @@ class Context(CallbackSlots, Owner):
     def _has_psk_callbacks(self):
         """Whether a PSK callback is set (connections made now are
         guarded: see :mod:`pyossl._ssl.psk`)."""
-        return any(self._callback(name) is not None for name in (
-            "psk_server", "psk_client", "psk_use_session",
-            "psk_find_session"))
+        callbacks = self._callbacks
+        if callbacks:                   # (every Connection() asks)
+            for name in _PSK_SLOTS:
+                if callbacks.get(name) is not None:
+                    return True
+        return False
 
     # -- OCSP stapling ----------------------------------------------------
 
