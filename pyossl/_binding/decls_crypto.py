@@ -84,6 +84,8 @@ DECLARATIONS = [
     # (const ASN1_TIME *, struct tm *): 1.1.1 and later.
     Fn("ASN1_TIME_to_tm", c_int, [c_void_p, c_void_p], since="1.1",
        optional=True, gil=True),
+    # The same parser with no struct tm (used where ASN1_TIME_to_tm is).
+    Fn("ASN1_UTCTIME_check", c_int, [c_void_p], since="1.1", gil=True),
     Fn("ASN1_GENERALIZEDTIME_set_string", c_int, [c_void_p, c_char_p]),
     Fn("X509_gmtime_adj", c_void_p, [c_void_p, c_long]),
     Fn("X509_cmp_current_time", c_int, [c_void_p]),
@@ -271,6 +273,7 @@ DECLARATIONS = [
     Const.same("NID_commonName", 13),
     Const.same("MBSTRING_UTF8", 0x1000),
     Const.same("V_ASN1_GENERALIZEDTIME", 24),
+    Const.same("V_ASN1_UTCTIME", 23),
     Const.same("EVP_MAX_MD_SIZE", 64),
     Const.same("GEN_EMAIL", 1),
     Const.same("GEN_DNS", 2),

@@ -5,7 +5,7 @@ import of ``cryptography``."""
 
 import os
 import struct
-from ctypes import byref, c_int, c_void_p, string_at
+from ctypes import byref, c_char, c_int, c_void_p, string_at
 from typing import NoReturn, Optional, Union
 
 from .._binding import layouts
@@ -172,26 +172,47 @@ _tm_head = struct.Struct("6i").unpack_from     # tm_sec .. tm_year
 _ASN1_TIME_to_tm = (lib.ASN1_TIME_to_tm if lib.available("ASN1_TIME_to_tm")
                     else None)
 _V_ASN1_GENERALIZEDTIME = lib.V_ASN1_GENERALIZEDTIME
+_V_ASN1_UTCTIME = lib.V_ASN1_UTCTIME
+_UTC13 = c_char * 13
+_ASN1_UTCTIME_check = (lib.ASN1_UTCTIME_check if _ASN1_TIME_to_tm is not None
+                       else None)
+_fast_utc = _ASN1_UTCTIME_check is not None
 
 
 def get_asn1_time(timestamp):
     """An ``ASN1_TIME*`` as GENERALIZEDTIME bytes (``None`` when unset)."""
     if not timestamp:
         return None
+    utc = None
     if _asn1_head is not None:
         head = _asn1_head(timestamp)
         length = head.length
         if length == 0:
             return None
-        if head.type == _V_ASN1_GENERALIZEDTIME:
+        kind = head.type
+        if kind == _V_ASN1_GENERALIZEDTIME:
             data = head.data
             return string_at(data, length) if length > 0 and data else b""
+        if kind == _V_ASN1_UTCTIME and length == 13 and _fast_utc:
+            data = head.data
+            if data:
+                utc = _UTC13.from_address(data).raw
     else:
         if lib.ASN1_STRING_length(timestamp) == 0:
             return None
         if lib.ASN1_STRING_type(timestamp) == _V_ASN1_GENERALIZEDTIME:
             return asn1_string_bytes(timestamp)
     if _ASN1_TIME_to_tm is not None:
+        if utc is not None and utc[12] == 0x5A:
+            # The usual YYMMDDhhmmssZ.  ASN1_UTCTIME_check is the parser of
+            # ASN1_TIME_to_tm run without a struct tm (1.1.1+: the same
+            # function; for a time ending in Z the checks do not depend on
+            # the struct), and a valid such time converts to its own digits
+            # after the century (RFC 5280: YY < 50 is 20YY): the bytes the
+            # struct tm would format to, without the struct.
+            if not _ASN1_UTCTIME_check(timestamp):
+                raise_error("ASN1_TIME_to_tm", "invalid time")
+            return (b"19" if utc[0] >= 0x35 else b"20") + utc
         tm = _TM()
         if not _ASN1_TIME_to_tm(timestamp, tm):
             raise_error("ASN1_TIME_to_tm", "invalid time")
