@@ -1,7 +1,7 @@
 """Certificates (:class:`X509`) and certificate signing requests
 (:class:`X509Req`), and stacks of certificates."""
 
-from ctypes import byref, c_uint, create_string_buffer
+from ctypes import byref, c_char, c_uint
 from typing import Any, Iterable, List, Optional, Union
 
 from .._runtime import stacks
@@ -17,6 +17,10 @@ from .extensions import X509Extension
 from .keys import PKey, signing_key
 from .names import X509Name
 
+
+# X509.digest's output buffer (the type made once; create_string_buffer
+# would check its argument and build the type on every call).
+_MD_BUFFER = c_char * lib.EVP_MAX_MD_SIZE
 
 # The getters of the live X509Name views (X509Name._live_view): a view looks
 # its name up on every use, since set_subject/set_issuer replace (and free)
@@ -169,7 +173,7 @@ class X509(CertificateBase):
         :rtype: :py:class:`bytes`
         """
         md = digest_by_name(digest_name)
-        buf = create_string_buffer(lib.EVP_MAX_MD_SIZE)
+        buf = _MD_BUFFER()
         length = c_uint(len(buf))
         openssl_assert(lib.X509_digest(self._x509, md, buf, byref(length))
                         == 1)
