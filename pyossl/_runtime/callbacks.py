@@ -152,6 +152,9 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
     :param repairs: *on_lost* fully completes what the lost call should
         have done (the 1.0.2 locking thunk), so the owner of the C call is
         not poisoned and the exception is not stored (it is absorbed).
+        Such a thunk also calls ``on_lost(args, exc)`` when the body
+        raised *exc* (it may have stopped before doing its work), instead
+        of storing *exc*.
     :return: the thunk (its ``__wrapped__`` is *func*).
     """
     def decorate(func):
@@ -167,6 +170,14 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
                     if _depth.depth > 0:
                         _depth.depth -= 1
             except BaseException as exc:  # noqa: B902 - re-raised later
+                if repairs:
+                    # 1.0.2 locking: complete the operation now (an
+                    # exception at the body's first bytecode skipped it)
+                    try:
+                        on_lost(args, exc)
+                    except BaseException:  # noqa: B902 - must not raise
+                        pass
+                    return fatal
                 _pending().append(exc)
                 return fatal
         _rescues[thunk] = on_lost
@@ -199,6 +210,12 @@ def _cffi_thunk(prototype, fatal, on_lost, repairs, func):
                 if _depth.depth > 0:
                     _depth.depth -= 1
         except BaseException as exc:  # noqa: B902 - re-raised later
+            if repairs:
+                try:
+                    on_lost(_python_args(args, converters), exc)
+                except BaseException:  # noqa: B902 - must not raise
+                    pass
+                return fatal
             _pending().append(exc)
             return fatal
 
