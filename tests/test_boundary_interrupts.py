@@ -161,8 +161,23 @@ requires_102 = pytest.mark.skipif(
                        "and pyossl installs no locking callbacks")
 
 
+#: The two locking callbacks (pyossl/_runtime/locking.py): the native one
+#: (x86-64 Linux; elsewhere "native" runs the Python one too) and the Python
+#: one, forced with PYOSSL_LOCKING=python.
+LOCKING_KINDS = pytest.mark.parametrize("kind", ["native", "python"])
+
+
+def _use_locking(monkeypatch, kind):
+    if kind == "python":
+        monkeypatch.setenv("PYOSSL_LOCKING", "python")
+    else:
+        monkeypatch.delenv("PYOSSL_LOCKING", raising=False)
+
+
 @requires_102
-def test_102_locking_single_thread(pki, tmp_path):
+@LOCKING_KINDS
+def test_102_locking_single_thread(pki, tmp_path, monkeypatch, kind):
+    _use_locking(monkeypatch, kind)
     stats, res = run("locking", pki, tmp_path, HANDSHAKES,
                      timeout_for(HANDSHAKES, 0.04), threads=0)
     assert_locking_safe(stats, res)
@@ -170,28 +185,53 @@ def test_102_locking_single_thread(pki, tmp_path):
     assert_not_swallowed(stats)
 
 
-#: A worker's connection refused as poisoned by the main thread's interrupt:
-#: the main thread remembers the SSL* address of its last connection
-#: (``_callback_state.ssl``) to poison it later; once that connection is
-#: freed, a worker's new connection can get the same address.
-_STALE_ADDRESS = "a callback of this connection was interrupted"
+@requires_102
+def test_102_native_locking_callback_locks_and_unlocks():
+    """The native callback's machine code does what 1.0.2 asks: lock and
+    unlock mutex *n*, and only that one (other threads wait)."""
+    import ctypes
+    import threading
+
+    from pyossl._runtime import locking
+    from pyossl._runtime.library import lib
+    if locking._native["mutexes"] is None:
+        pytest.skip("no native locking callback here: %s" % lib.locking)
+    assert "native" in lib.locking and not lib.python_locking
+    func = ctypes.CFUNCTYPE(None, ctypes.c_int, ctypes.c_int,
+                            ctypes.c_char_p, ctypes.c_int)(
+        lib.CRYPTO_get_locking_callback())
+    lock_write, unlock_write = 1 | 8, 2 | 8     # CRYPTO_LOCK/UNLOCK|WRITE
+    last = locking._native["count"] - 1
+    for n in (0, 7, last):
+        assert n not in locking.held()
+        func(lock_write, n, b"test", 1)
+        assert locking.held() == [n]
+        other = []
+        thread = threading.Thread(target=lambda: other.append(
+            func(lock_write, n, b"other", 2) or func(unlock_write, n,
+                                                     b"other", 3)))
+        thread.start()
+        thread.join(0.2)
+        assert thread.is_alive() and not other   # waits for the mutex
+        func(unlock_write, n, b"test", 4)
+        thread.join(10)
+        assert other == [None] and locking.held() == []
 
 
 @requires_102
-def test_102_locking_with_threads(pki, tmp_path):
+@LOCKING_KINDS
+def test_102_locking_with_threads(pki, tmp_path, monkeypatch, kind):
+    _use_locking(monkeypatch, kind)
     stats, res = run("locking", pki, tmp_path, HANDSHAKES,
                      timeout_for(HANDSHAKES, 0.1), threads=2)
     assert_locking_safe(stats, res)
     assert stats["worker_rounds"] > 0, stats
     assert stats["completed"] > 0 and stats["interrupted"] > 0, stats
-    errors = stats["worker_errors"]
-    if errors and all(_STALE_ADDRESS in e for e in errors):
-        pytest.xfail(
-            "known cause, fix pending in pyossl/_ssl/connection.py: the "
-            "main thread poisoned a worker's connection that reused the "
-            "SSL* address of its own freed one (_callback_state.ssl should "
-            "be a weak reference to the Connection): %s" % errors[0])
-    assert not errors, stats
+    # (A worker's connection was once refused as poisoned by the main
+    # thread's interrupt: the main thread remembered the SSL* address of
+    # its last connection, which a worker's new connection could reuse;
+    # it now keeps a weak reference to the Connection.)
+    assert not stats["worker_errors"], stats
     assert_not_swallowed(stats)
 
 

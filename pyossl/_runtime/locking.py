@@ -5,7 +5,21 @@
 this module is not used there.  :func:`install` is called once by
 :func:`pyossl._loader.load` while it initialises a 1.0.2 build.
 
-The callback is Python code, so an asynchronous exception (Ctrl-C, a
+**Native callback (the default on x86-64 Linux).**  The callback needs no
+Python at all: it is "lock (or unlock) mutex *n*", so pyossl writes a
+38-byte x86-64 function that tail-calls ``pthread_mutex_lock`` or
+``pthread_mutex_unlock`` on the *n*-th of an array of pthread mutexes, into
+a page mapped writable, then made read+execute (never both).  No Python
+runs inside OpenSSL's locking, so no interrupt can land there, none is
+absorbed, and no lock operation can be skipped or doubled; a Ctrl-C that
+arrives meanwhile is handled by Python once the C call has returned, as
+for any other C call.  Nothing is compiled: the bytes are fixed, with
+three addresses filled in (see :func:`_x86_64_stub`).  Where that is not
+possible (another architecture or OS, a system that refuses executable
+mappings) or when ``PYOSSL_LOCKING=python`` is set, the Python callback
+below is used.
+
+**Python callback.**  The callback is Python code, so an asynchronous exception (Ctrl-C, a
 ``signal.alarm`` handler, ``PyThreadState_SetAsyncExc``) can land in it, also
 while it waits for a lock another thread holds.  Two rules make that safe
 (docs/internals.rst, "OpenSSL 1.0.2 locking", has the argument):
@@ -29,6 +43,10 @@ while it waits for a lock another thread holds.  Two rules make that safe
 import atexit
 import ctypes
 import functools
+import os
+import platform
+import struct
+import sys
 import threading
 
 __all__ = ["install"]
@@ -88,8 +106,107 @@ def _postpone(exc):
         _state["absorbed"] += 1
 
 
+# Native callback (x86-64 Linux): one mutex per OpenSSL lock, MUTEX_STRIDE
+# bytes apart (at least sizeof(pthread_mutex_t): 40 on glibc and musl).
+MUTEX_STRIDE = 64
+_native = {"mutexes": None, "count": 0, "trylock": None, "unlock": None}
+
+
+def _x86_64_stub(mutexes, lock, unlock):
+    """The machine code of ``void locking(int mode, int n, const char *file,
+    int line)`` (System V AMD64 ABI: *mode* in ``edi``, *n* in ``esi``)::
+
+        movslq %esi, %rsi            ; n, sign-extended
+        shl    $6, %rsi              ; n * MUTEX_STRIDE
+        movabs $mutexes, %rax
+        add    %rax, %rsi            ; &mutexes[n]
+        test   $1, %dil              ; mode & CRYPTO_LOCK
+        mov    %rsi, %rdi            ; first argument (flags unchanged)
+        je     1f
+        movabs $pthread_mutex_lock, %rax
+        jmp    *%rax                 ; tail call: returns to OpenSSL
+    1:  movabs $pthread_mutex_unlock, %rax
+        jmp    *%rax
+    """
+    return b"".join((
+        b"\x48\x63\xf6",                       # movslq %esi,%rsi
+        b"\x48\xc1\xe6\x06",                   # shl $6,%rsi
+        b"\x48\xb8", struct.pack("<Q", mutexes),  # movabs $mutexes,%rax
+        b"\x48\x01\xc6",                       # add %rax,%rsi
+        b"\x40\xf6\xc7\x01",                   # test $1,%dil
+        b"\x48\x89\xf7",                       # mov %rsi,%rdi
+        b"\x74\x0c",                           # je +12
+        b"\x48\xb8", struct.pack("<Q", lock),     # movabs $lock,%rax
+        b"\xff\xe0",                           # jmp *%rax
+        b"\x48\xb8", struct.pack("<Q", unlock),   # movabs $unlock,%rax
+        b"\xff\xe0",                           # jmp *%rax
+    ))
+
+
+def _libc_function(libc, name, restype, *argtypes):
+    func = getattr(libc, name)
+    func.restype = restype
+    func.argtypes = argtypes
+    return func
+
+
+def _native_callback(count, crypto_lock):
+    """Make the native locking callback for *count* locks.
+
+    :return: its address, or ``None`` where it cannot be made (then the
+        Python callback is used).
+    """
+    if (os.environ.get("PYOSSL_LOCKING", "") == "python"
+            or not sys.platform.startswith("linux")
+            or platform.machine().lower() not in ("x86_64", "amd64")
+            or struct.calcsize("P") != 8 or crypto_lock != 1):
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+        c_void_p, c_int, c_size_t = ctypes.c_void_p, ctypes.c_int, \
+            ctypes.c_size_t
+        mmap = _libc_function(libc, "mmap", c_void_p, c_void_p, c_size_t,
+                              c_int, c_int, c_int, ctypes.c_long)
+        mprotect = _libc_function(libc, "mprotect", c_int, c_void_p,
+                                  c_size_t, c_int)
+        munmap = _libc_function(libc, "munmap", c_int, c_void_p, c_size_t)
+        init = _libc_function(libc, "pthread_mutex_init", c_int, c_void_p,
+                              c_void_p)
+        trylock = _libc_function(libc, "pthread_mutex_trylock", c_int,
+                                 c_void_p)
+        unlock = _libc_function(libc, "pthread_mutex_unlock", c_int,
+                                c_void_p)
+        lock = _libc_function(libc, "pthread_mutex_lock", c_int, c_void_p)
+    except (AttributeError, OSError):
+        return None
+    # The mutexes live as long as the process (C may lock until exit).
+    mutexes = ctypes.create_string_buffer(MUTEX_STRIDE * max(count, 1))
+    base = ctypes.addressof(mutexes)
+    for n in range(count):
+        if init(base + n * MUTEX_STRIDE, None) != 0:
+            return None
+    code = _x86_64_stub(base, ctypes.cast(lock, c_void_p).value,
+                        ctypes.cast(unlock, c_void_p).value)
+    page = 4096
+    prot_read, prot_write, prot_exec = 1, 2, 4
+    map_private, map_anonymous = 0x02, 0x20
+    addr = mmap(None, page, prot_read | prot_write,
+                map_private | map_anonymous, -1, 0)
+    if not addr or addr == ctypes.c_void_p(-1).value:
+        return None
+    ctypes.memmove(addr, code, len(code))
+    if mprotect(addr, page, prot_read | prot_exec) != 0:
+        munmap(addr, page)      # W^X policy (SELinux execmem, PaX...)
+        return None
+    _native.update(mutexes=mutexes, count=count, trylock=trylock,
+                   unlock=unlock)
+    _keepalive.append(mutexes)
+    return addr
+
+
 def install(lib):
-    """1.0.2 only: make libcrypto thread-safe with Python locks.
+    """1.0.2 only: make libcrypto thread-safe, with the native callback
+    over pthread mutexes where it can be made, else with Python locks.
 
     The locking callback is a pyossl thunk over one :class:`threading.RLock`
     per OpenSSL lock.  Its operations are idempotent ("make sure this thread
@@ -109,6 +226,14 @@ def install(lib):
     if lib.CRYPTO_get_locking_callback():
         lib.python_locking = False
         lib.locking = "callback already installed by another module"
+        return
+    count = lib.CRYPTO_num_locks()
+    native = _native_callback(count, lib.CRYPTO_LOCK)
+    if native is not None:
+        lib.CRYPTO_set_locking_callback(native)
+        lib.python_locking = False
+        lib.locking = "pyossl native callback over pthread mutexes (%d)" % (
+            count,)
         return
     from .callbacks import callback
     from .._binding import decls_core
@@ -177,6 +302,16 @@ def held():
     """The numbers of the OpenSSL locks held right now, by any thread (a
     test's check that none was left held; call it when no thread is inside
     OpenSSL)."""
+    if _native["mutexes"] is not None:
+        base = ctypes.addressof(_native["mutexes"])
+        result = []
+        for n in range(_native["count"]):
+            mutex = base + n * MUTEX_STRIDE
+            if _native["trylock"](mutex) == 0:
+                _native["unlock"](mutex)
+            else:
+                result.append(n)
+        return result
     if not _keepalive:
         return []
     result = []
