@@ -125,7 +125,8 @@ class _State(object):
     def dir(self):
         """The names the facade exports (``dir()`` loads OpenSSL only for
         ``SSL``, whose ``__all__`` depends on the build) and its dunders."""
-        names = {n for n in self.namespace if n.startswith("__")}
+        names = {n for n in self.namespace if n != "TYPE_CHECKING" and (
+            n.startswith("__") or not n.startswith("_"))}  # + submodules
         names.update(self.where)
         if self.star is not None:
             names.add("__all__")
