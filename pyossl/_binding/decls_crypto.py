@@ -69,6 +69,8 @@ DECLARATIONS = [
        cnames=("ASN1_STRING_data",)),
     Fn("ASN1_STRING_to_UTF8", c_int, [POINTER(c_void_p), c_void_p]),
     Fn("ASN1_STRING_free", None, [c_void_p]),
+    # Used by the tests only: a UTCTime with any content, valid or not.
+    Fn("ASN1_STRING_set", c_int, [c_void_p, c_char_p, c_int]),
     # Named by the 16.0 changelog as ``crypto._lib.<this>(b"default")``.
     Fn("ASN1_STRING_set_default_mask_asc", c_int, [c_char_p]),
     Fn("ASN1_INTEGER_get", c_long, [c_void_p]),
