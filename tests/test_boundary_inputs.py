@@ -1467,8 +1467,10 @@ def _public_callables():
     }
     functions = {
         "SSL": [n for n in SSL.__all__ if inspect.isfunction(getattr(SSL, n))],
-        "crypto": [n for n, o in vars(crypto).items()
-                   if inspect.isfunction(o) and not n.startswith("_")
+        # __all__ and getattr, not vars(): the facade is lazy, so vars()
+        # holds only the names used so far.
+        "crypto": [n for n in crypto.__all__
+                   if inspect.isfunction(getattr(crypto, n))
                    and (n.startswith(("load_", "dump_", "get_elliptic"))
                         or n in ("sign", "verify"))],
         "rand": [n for n in rand.__all__

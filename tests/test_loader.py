@@ -265,7 +265,7 @@ def test_every_declared_symbol_resolves(lib):
 
 # Named like pointer getters, but they return a status (int) and hand the
 # pointer back through an out-parameter.
-_STATUS_GETTERS = ("SSL_client_hello_get0_ext",
+_STATUS_GETTERS = ("SSL_client_hello_get0_ext", "X509_NAME_get0_der",
                    "SSL_client_hello_get1_extensions_present")
 
 
