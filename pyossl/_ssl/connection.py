@@ -69,8 +69,7 @@ _BIO_free = _lib.BIO_free
 _MEM_METHOD = _lib.BIO_s_mem()
 _SSL_new = _lib.SSL_new
 _SSL_set_bio = _lib.SSL_set_bio
-_SSL_ctrl = _lib.SSL_ctrl
-_SSL_CTRL_MODE = 33                     # (the same in every generation)
+_SSL_set_mode = _lib.SSL_set_mode
 _SSL_MODE_AUTO_RETRY = _lib.SSL_MODE_AUTO_RETRY
 _BIO_RETRY_FLAGS = (BIO_FLAGS_READ | BIO_FLAGS_WRITE | BIO_FLAGS_IO_SPECIAL
                     | BIO_FLAGS_SHOULD_RETRY)
@@ -103,9 +102,11 @@ _READ_CHUNK = 16384     # the largest TLS record plaintext
 # A read takes one off this list (``list.pop`` and ``list.append`` are
 # atomic) and gives it back when done, so reads on other threads, or one
 # that runs inside another (a callback during ``SSL_read``, a signal
-# handler), never share a buffer; there are at most as many as reads ever
-# ran at the same time.  An interrupt between the two only drops a buffer.
+# handler), never share a buffer.  At most _MAX_FREE_BUFFERS are kept
+# (more reads at once allocate their own).  An interrupt between the two
+# only drops a buffer.
 _free_buffers = []      # type: List[Tuple[int, Any]]
+_MAX_FREE_BUFFERS = 8
 _ReadBuffer = c_char * _BIO_CHUNK
 
 
@@ -183,10 +184,10 @@ def _drop_stale_callbacks(conn):
     call on this thread stored but never raised (another exception, such as
     a second interrupt, ended that call before it could).  They are not
     raised from this unrelated call; instead the connection of that earlier
-    call (``_callback_state.ssl``, a weak reference) is poisoned, since its handshake went on
-    with a callback's failure outcome, and *conn* is refused if it is that
-    connection.  Not inside a callback: there they may belong to the C call
-    in progress."""
+    call (``_callback_state.ssl``, a weak reference) is poisoned, since its
+    handshake went on with a callback's failure outcome, and *conn* is
+    refused if it is that connection.  Not inside a callback: there they
+    may belong to the C call in progress."""
     if _in_callback():
         return
     pending = _callback_state.pending
@@ -275,7 +276,7 @@ class Connection(CallbackSlots, Owner):
         # What _callback_state.ssl records for each call (see
         # _drop_stale_callbacks).
         self._weak = _weak_ref(self)
-        _SSL_ctrl(ssl, _SSL_CTRL_MODE, _SSL_MODE_AUTO_RETRY, None)
+        _SSL_set_mode(ssl, _SSL_MODE_AUTO_RETRY)
         self._context = context
         # Callbacks registered with the first context stay in force after
         # set_context (OpenSSL keeps it as the session context).
@@ -324,11 +325,9 @@ class Connection(CallbackSlots, Owner):
 
     @_callback_lost.setter
     def _callback_lost(self, exc: Optional[BaseException]) -> None:
-        # Store first, then drop the I/O shortcut (see _leave for the
-        # other order).
-        state = self.__dict__
-        state["_lost"] = exc
-        state.pop("_fast", None)
+        # One dict operation stores the exception and drops the I/O
+        # shortcut: no asynchronous exception can land between the two.
+        self.__dict__.update(_lost=exc, _fast=0)
 
     def _enter(self):
         """Before a C call that can run the handshake (and so callbacks):
@@ -359,15 +358,14 @@ class Connection(CallbackSlots, Owner):
         if _callback_state.pending:
             self._check_callbacks()
         if self._verify_unchecked and _SSL_is_init_finished(ssl):
-            self._verify_unchecked = False
+            # Check, then mark checked: an interrupt in between leaves the
+            # check to be done again by the next call, never skipped.
             self._check_verified(ssl)
-            if self._socket is None:
-                # Set first, then test: a _callback_lost set at any point
-                # (even from another thread) leaves no shortcut behind.
-                state = self.__dict__
-                state["_fast"] = (ssl, self._weak)
-                if state.get("_lost") is not None:
-                    state.pop("_fast", None)
+            self._verify_unchecked = False
+            if self._socket is None and self._lost is None:
+                # Only this thread's Python code could set _lost between
+                # the test and the store, and none runs there.
+                self.__dict__["_fast"] = (ssl, self._weak)
 
     def _refuse_lost(self):
         raise Error([("pyossl", "Connection",
@@ -740,7 +738,8 @@ class Connection(CallbackSlots, Owner):
                 self._leave(ssl)
             return rbuf[1][:result]
         finally:
-            _free_buffers.append(rbuf)
+            if len(_free_buffers) < _MAX_FREE_BUFFERS:
+                _free_buffers.append(rbuf)
 
     read = recv
 
@@ -856,7 +855,8 @@ class Connection(CallbackSlots, Owner):
             self._handle_bio_errors(bio, result, flags)
             raise AssertionError("unreachable")         # pragma: no cover
         finally:
-            _free_buffers.append(rbuf)
+            if len(_free_buffers) < _MAX_FREE_BUFFERS:
+                _free_buffers.append(rbuf)
 
     def bio_write(self, buf: _Data) -> int:
         """Give OpenSSL bytes received from the peer (the incoming memory
