@@ -16,6 +16,13 @@ oldest and newest CPython that pyenv has (system build), the docs with
 Sessions: ``nox -l``.  Pass pytest arguments after ``--``
 (``nox -s tests-3.6.5 -- -x tests/test_loader.py``).
 
+* Without pytest arguments a test session runs the suite on
+  ``PYOSSL_TEST_WORKERS`` pytest-xdist workers (default ``auto``: one per
+  CPU; ``0`` runs it in one process), each worker taking whole test files
+  (``--dist loadfile``: a module's fixtures are made once).  The timing
+  tests (interrupts, hangs) run in child processes with generous timeouts,
+  so a busy second worker slows them but does not change what they assert.
+
 * A missing interpreter is skipped with a message; with
   ``--error-on-missing-interpreters`` (nox's default when ``CI`` is set) it
   is an error.  nox never downloads an interpreter here.
@@ -50,6 +57,10 @@ nox.options.download_python = "never"
 #: The variables that name an OpenSSL build; each session sets its own.
 BUILD_VARIABLES = ("PYOSSL_OPENSSL_DIR", "PYOSSL_LIBCRYPTO", "PYOSSL_LIBSSL")
 PYTEST = ["-p", "no:cacheprovider"]
+#: pytest's arguments when none are given after ``--``.
+DEFAULT_PYTEST_ARGS = ["-q", "-n", os.environ.get("PYOSSL_TEST_WORKERS",
+                                                  "auto"),
+                       "--dist", "loadfile"]
 #: What the packaging session runs from the unpacked sdist.
 SDIST_TESTS = ["tests/test_docs.py", "tests/test_examples.py",
                "tests/test_diagnostics.py", "tests/test_loader.py",
@@ -77,6 +88,12 @@ def run_suite(session, build):
             session.error("OpenSSL build %s could not be provisioned" % build)
         env["PYOSSL_OPENSSL_DIR"] = folders[build]
     env["PYTHONFAULTHANDLER"] = "1"
+    # Byte code cached in the session's folder, for pytest's rewritten test
+    # modules and the few hundred child interpreters the suite starts (each
+    # compiles pyossl afresh without it); the checkout stays clean.
+    env["PYTHONDONTWRITEBYTECODE"] = None
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(session.create_tmp(),
+                                              "pycache")
     env["PYOSSL_BUILDS_CACHE"] = openssl_builds.CACHE
     session.run("python", "-c", "import sys, platform; print("
                 "platform.python_implementation(), sys.version)")
@@ -85,7 +102,7 @@ def run_suite(session, build):
     # of older runs -- also those of a run still going on beside it.
     basetemp = os.path.join(session.create_tmp(), "pytest")
     session.run("python", "-m", "pytest", *PYTEST, "--basetemp", basetemp,
-                *(session.posargs or ["-q"]), env=env)
+                *(session.posargs or DEFAULT_PYTEST_ARGS), env=env)
 
 
 def _build_session(build):

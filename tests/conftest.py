@@ -104,8 +104,9 @@ def assert_memory_flat(cycle, count, rss_count, rss_limit_kib, warmup=None,
         cycle()
     gc.collect()
     rss_before = rss_kib()
-    blocks_before = sys.getallocatedblocks()
-    heap_before = C_HEAP_IN_USE() if C_HEAP_IN_USE else 0
+    if C_HEAP_IN_USE is not None:       # CPython (sys.getallocatedblocks)
+        blocks_before = sys.getallocatedblocks()
+        heap_before = C_HEAP_IN_USE()
     for i in range(count):
         cycle()
         if collect_every and i % collect_every == 0:
