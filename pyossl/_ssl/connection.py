@@ -363,9 +363,13 @@ class Connection(CallbackSlots, Owner):
             self._check_verified(ssl)
             self._verify_unchecked = False
             if self._socket is None and self._lost is None:
-                # Only this thread's Python code could set _lost between
-                # the test and the store, and none runs there.
-                self.__dict__["_fast"] = (ssl, self._weak)
+                # Store, then test again: a _callback_lost set in between
+                # (by another thread using this connection) leaves no
+                # shortcut behind either.
+                state = self.__dict__
+                state["_fast"] = (ssl, self._weak)
+                if state.get("_lost") is not None:
+                    state["_fast"] = 0
 
     def _refuse_lost(self):
         raise Error([("pyossl", "Connection",
