@@ -39,13 +39,35 @@ def urllib3_2():
 
 # What every program starts with: the switch, then a PKI from trustme.
 PRELUDE = r'''
-import json, os, socket, ssl, sys, tempfile, threading
+import atexit, json, os, socket, ssl, sys, tempfile, threading
 import pyossl
 pyossl.install_as_openssl()
 import pyossl.SSL, pyossl.crypto
 import trustme
 
 TMP = tempfile.mkdtemp()
+# The programs' server threads (stdlib ssl), stopped and joined before the
+# interpreter exits: a server thread still inside OpenSSL when the process
+# exits races libcrypto's exit handler (OPENSSL_cleanup frees what it uses);
+# PyPy, which lets such a daemon thread run on, crashed there (SIGSEGV,
+# about 1 program in 8).
+SERVERS, SERVER_THREADS = [], []
+
+
+def server_thread(target, *args):
+    thread = threading.Thread(target=target, args=args, daemon=True)
+    SERVER_THREADS.append(thread)
+    thread.start()
+    return thread
+
+
+@atexit.register
+def stop_servers():
+    for server in SERVERS:
+        server.shutdown()
+        server.server_close()
+    for thread in SERVER_THREADS:
+        thread.join(10)
 
 
 def write(blob, name):
@@ -93,10 +115,17 @@ def stdlib_https_server(leaf, client_ca=None):
         def log_message(self, *args):
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        def process_request(self, request, client_address):
+            # HTTP/1.0 (the handler's default): the thread ends with its
+            # request.
+            server_thread(self.process_request_thread, request,
+                          client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
     server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    SERVERS.append(server)
+    server_thread(server.serve_forever)
     return server.server_address[1]
 '''
 
@@ -591,7 +620,7 @@ def test_service_identity_on_live_pyossl_connections(switch):
                 except OSError:
                     pass
 
-        threading.Thread(target=serve, daemon=True).start()
+        server_thread(serve)
         return listener.getsockname()[1]
 
     def connect(port, cafile=None):
