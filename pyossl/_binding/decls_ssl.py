@@ -367,6 +367,7 @@ DECLARATIONS = [
     Fn("SSL_CIPHER_get_version", c_char_p, [c_void_p], lib="ssl"),
     Fn("SSL_get_version", c_char_p, [c_void_p], lib="ssl"),
     Fn("SSL_version", c_int, [c_void_p], lib="ssl"),
+    Fn("SSL_is_server", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_set_verify", None, [c_void_p, c_int, c_void_p], lib="ssl"),
     Fn("SSL_get_verify_mode", c_int, [c_void_p], lib="ssl"),
     Fn("SSL_get_servername", c_char_p, [c_void_p, c_int], lib="ssl"),

@@ -47,6 +47,7 @@ from .session import Session
 
 _Data = Union[bytes, bytearray, memoryview, str]
 _X509_V_OK = _lib.X509_V_OK
+_TLS1_3_VERSION = getattr(_lib, "TLS1_3_VERSION", 0x0304)
 
 # The I/O path uses these module globals: no attribute lookups on ``lib``.
 _SSL_read = _lib.SSL_read
@@ -361,6 +362,8 @@ class Connection(CallbackSlots, Owner):
             # Check, then mark checked: an interrupt in between leaves the
             # check to be done again by the next call, never skipped.
             self._check_verified(ssl)
+            if self._psk_guard:
+                self._check_psk_answered(ssl)
             self._verify_unchecked = False
             if self._socket is None and self._lost is None:
                 # Store, then test again: a _callback_lost set in between
@@ -391,6 +394,22 @@ class Connection(CallbackSlots, Owner):
                 "pyossl", "verify", "certificate verify failed: %s"
                 % text(_lib.X509_verify_cert_error_string(result)))])
             self._refuse_lost()
+
+    def _check_psk_answered(self, ssl):
+        # A TLS 1.3 client asks its PSK callback for every ClientHello; a
+        # completed handshake with no call of it run to its end means C
+        # used a lost call's undefined result (see pyossl._ssl.psk).
+        context = self._initial_context
+        if (self.__dict__.get("_psk_answered")
+                or (context._callback("psk_client") is None
+                    and context._callback("psk_use_session") is None)
+                or _lib.SSL_is_server(ssl)
+                or _lib.SSL_version(ssl) != _TLS1_3_VERSION):
+            return
+        self._callback_lost = self._callback_lost or Error([(
+            "pyossl", "psk", "the PSK callback of this TLS 1.3 client did "
+            "not complete; the handshake went on without its answer")])
+        self._refuse_lost()
 
     def _check_callbacks(self):
         """Re-raise a callback's exception (a guarded PSK connection is

@@ -17,6 +17,10 @@ that makes a failed callback final is the connection's: a
 :class:`Connection` made from a context with PSK callbacks is *guarded*
 (``_psk_guard``), and any callback exception during one of its C calls
 leaves it refusing further I/O (see ``Connection._check_callbacks``).
+And since a TLS 1.3 client always asks its PSK callback, a guarded client
+whose TLS 1.3 handshake completed without any call of it having run to its
+end (``_psk_answered``: a call lost to an interrupt, whose garbage result
+C used) is refused too, like a failed verification.
 
 OpenSSL copies the PSK callbacks into each ``SSL`` when it is made, so the
 thunks find the user's callables on the connection's first context.
@@ -99,10 +103,12 @@ def _psk_client_thunk(ssl, hint, identity, max_identity_len, psk,
     conn._psk_hint_received = hint
     result = callback(conn, hint)
     if result is None:
+        conn._psk_answered = True
         return 0                                # no PSK
     name, key = _client_answer(result, max_identity_len, max_psk_len)
     memmove(identity, name + b"\0", len(name) + 1)
     memmove(psk, key, len(key))
+    conn._psk_answered = True
     return len(key)
 
 
@@ -127,6 +133,7 @@ def _psk_use_session_thunk(ssl, md, idp, idlenp, sessp):
     result = callback(conn)
     if result is None:
         c_void_p.from_address(sessp).value = None
+        conn._psk_answered = True
         return 1                                # no PSK
     if type(result) is not tuple or len(result) != 2:
         raise TypeError("a PSK use-session callback returns (identity, "
@@ -143,6 +150,7 @@ def _psk_use_session_thunk(ssl, md, idp, idlenp, sessp):
     _hand_over(sessp, session)
     c_void_p.from_address(idp).value = addressof(keep)
     c_size_t.from_address(idlenp).value = len(identity)
+    conn._psk_answered = True
     return 1
 
 
