@@ -56,7 +56,8 @@ class _Local(threading.local):
     """Per-thread callback state; class defaults keep lookups cheap."""
     pending = None          # exceptions stored by callbacks on this thread
     lost = False            # an exception escaped a thunk (C saw garbage)
-    ssl = 0                 # the SSL* of this thread's last Connection call
+    ssl = None              # weak reference to the Connection of this
+    #                         thread's last C call (see _ssl.connection)
 
 
 _local = _Local()
