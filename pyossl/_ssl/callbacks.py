@@ -178,13 +178,19 @@ def _connection_info_thunk(ssl, where, ret):
 @slot("servername", SERVERNAME_CB, _lib.SSL_TLSEXT_ERR_ALERT_FATAL,
       on_lost=_poison_connection)
 def _servername_thunk(ssl, alert, arg):
+    # OpenSSL calls this for every ClientHello a server gets; the
+    # connection records that a call ran to its end, which it checks once
+    # the handshake is complete (Connection._check_servername_answered):
+    # a call lost to an interrupt returns an undefined result to C, which
+    # may be SSL_TLSEXT_ERR_OK.
     conn = _connections.get(ssl)
     ctx = _contexts.get(arg)
-    if conn is None or ctx is None:
+    if conn is None:
         return _lib.SSL_TLSEXT_ERR_OK
-    callback = ctx._callback("servername")
+    callback = ctx._callback("servername") if ctx is not None else None
     if callback is not None:
         callback(conn)
+    conn._sni_answered = True
     return _lib.SSL_TLSEXT_ERR_OK
 
 

@@ -48,6 +48,7 @@ from .session import Session
 _Data = Union[bytes, bytearray, memoryview, str]
 _X509_V_OK = _lib.X509_V_OK
 _TLS1_3_VERSION = getattr(_lib, "TLS1_3_VERSION", 0x0304)
+_TLS1_VERSION = 0x0301                  # (DTLS versions are larger too)
 
 # The I/O path uses these module globals: no attribute lookups on ``lib``.
 _SSL_read = _lib.SSL_read
@@ -364,6 +365,8 @@ class Connection(CallbackSlots, Owner):
             self._check_verified(ssl)
             if self._psk_guard:
                 self._check_psk_answered(ssl)
+            if "_sni_answered" not in self.__dict__:
+                self._check_servername_answered(ssl)
             self._verify_unchecked = False
             if self._socket is None and self._lost is None:
                 # Store, then test again: a _callback_lost set in between
@@ -394,6 +397,21 @@ class Connection(CallbackSlots, Owner):
                 "pyossl", "verify", "certificate verify failed: %s"
                 % text(_lib.X509_verify_cert_error_string(result)))])
             self._refuse_lost()
+
+    def _check_servername_answered(self, ssl):
+        # A server calls its servername callback for every ClientHello
+        # (TLS 1.0 and later); a completed handshake with no call of it run
+        # to its end means C used a lost call's undefined result.
+        if ((self._initial_context._callback("servername") is None
+                and self._context._callback("servername") is None)
+                or not _lib.SSL_is_server(ssl)
+                or _lib.SSL_version(ssl) < _TLS1_VERSION):
+            return
+        self._callback_lost = self._callback_lost or Error([(
+            "pyossl", "servername", "the server name callback of this "
+            "connection did not complete; the handshake went on without "
+            "its answer")])
+        self._refuse_lost()
 
     def _check_psk_answered(self, ssl):
         # A TLS 1.3 client asks its PSK callback for every ClientHello; a
