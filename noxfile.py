@@ -78,8 +78,9 @@ def install_for_tests(session, binary_only=False):
     session.install(*args)
 
 
-def run_suite(session, build):
-    """Run pytest on *build* ("system" or a folder name of BUILDS)."""
+def run_suite(session, build, default_args=None):
+    """Run pytest on *build* ("system" or a folder name of BUILDS) with the
+    session's arguments, else *default_args* (else the whole suite)."""
     # The loader tests load every build, whichever one is under test.
     folders = openssl_builds.provision_all()
     env = dict.fromkeys(BUILD_VARIABLES)       # None: unset
@@ -102,7 +103,8 @@ def run_suite(session, build):
     # of older runs -- also those of a run still going on beside it.
     basetemp = os.path.join(session.create_tmp(), "pytest")
     session.run("python", "-m", "pytest", *PYTEST, "--basetemp", basetemp,
-                *(session.posargs or DEFAULT_PYTEST_ARGS), env=env)
+                *(session.posargs or default_args or DEFAULT_PYTEST_ARGS),
+                env=env)
 
 
 def _build_session(build):
@@ -143,6 +145,27 @@ def tests_pypy3(session):
     """The test suite on PyPy 3, with the system's OpenSSL."""
     install_for_tests(session, binary_only=True)
     run_suite(session, "system")
+
+
+#: The safety tests (issue 10) that tests-pypy3-builds runs on PyPy with
+#: every downloaded build (tests-pypy3 runs the whole suite on the system's).
+PYPY_BUILD_TESTS = ["tests/test_boundary_interrupts.py",
+                    "tests/test_beyond_interrupts.py",
+                    "tests/test_boundary_lost_calls.py",
+                    "tests/test_boundary_copy.py", "tests/test_util.py",
+                    "tests/test_psk.py", "tests/test_ssl_callbacks.py",
+                    "tests/test_loader.py"]
+
+
+@nox.session(name="tests-pypy3-builds", python="pypy3", default=False,
+             tags=["interpreters", "ci"], requires=["pypy3-provision"])
+def tests_pypy3_builds(session):
+    """The safety tests (callbacks under interrupts, lost calls, 1.0.2
+    locking, copies) on PyPy 3 with each downloaded OpenSSL build."""
+    install_for_tests(session, binary_only=True)
+    for build in openssl_builds.BUILDS:
+        session.log("PyPy with %s" % build)
+        run_suite(session, build, PYPY_BUILD_TESTS + DEFAULT_PYTEST_ARGS)
 
 
 def _pyenv_session(label, version, interpreter):
