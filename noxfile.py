@@ -152,7 +152,9 @@ def tests_pypy3(session):
 PYPY_BUILD_TESTS = ["tests/test_boundary_interrupts.py",
                     "tests/test_beyond_interrupts.py",
                     "tests/test_boundary_lost_calls.py",
-                    "tests/test_boundary_copy.py", "tests/test_util.py",
+                    "tests/test_boundary_copy.py",
+                    "tests/test_boundary_fuzz.py",
+                    "tests/test_boundary_inputs.py", "tests/test_util.py",
                     "tests/test_psk.py", "tests/test_ssl_callbacks.py",
                     "tests/test_loader.py"]
 
@@ -161,7 +163,8 @@ PYPY_BUILD_TESTS = ["tests/test_boundary_interrupts.py",
              tags=["interpreters", "ci"], requires=["pypy3-provision"])
 def tests_pypy3_builds(session):
     """The safety tests (callbacks under interrupts, lost calls, 1.0.2
-    locking, copies) on PyPy 3 with each downloaded OpenSSL build."""
+    locking, copies, bad input, fuzzed loaders) on PyPy 3 with each
+    downloaded OpenSSL build."""
     install_for_tests(session, binary_only=True)
     for build in openssl_builds.BUILDS:
         session.log("PyPy with %s" % build)
