@@ -2,6 +2,7 @@
 
 import ctypes
 import gc
+import os
 import sys
 import threading
 
@@ -59,9 +60,38 @@ def test_keep_records_dependencies():
     assert ref() is None
 
 
+_DEFERRED_FREES = """
+import gc
+from pyossl._runtime import ownership
+from pyossl._runtime.library import lib
+assert lib.python_locking, lib.locking
+class Owner(object):
+    pass
+obj = Owner()
+ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
+del obj
+gc.collect()
+assert len(ownership._deferred) >= 1
+ownership.drain_frees()
+assert not ownership._deferred
+print("deferred and drained")
+"""
+
+
 def test_finalizers_are_deferred_under_python_locking():
     if not lib.python_locking:
-        pytest.skip("frees are deferred only with 1.0.2 Python locking")
+        if "native" not in getattr(lib, "locking", ""):
+            pytest.skip("frees are deferred only with 1.0.2 Python locking")
+        # 1.0.2 with the native locking callback here: the Python one, in
+        # a child process.
+        import subprocess
+        env = dict(os.environ, PYOSSL_LOCKING="python")
+        res = subprocess.run([sys.executable, "-c", _DEFERRED_FREES],
+                             env=env, capture_output=True, text=True,
+                             timeout=120)
+        assert res.returncode == 0, res.stderr[-2000:]
+        assert "deferred and drained" in res.stdout
+        return
     obj = Owner()
     ownership.own(obj, lib.BIO_new(lib.BIO_s_mem()), lib.BIO_free)
     del obj
