@@ -157,16 +157,7 @@ def _missing_message(lib, name, feature=None):
 # -------------------------------------------------------------- finding --
 
 def use_openssl(libcrypto=None, libssl=None, directory=None):
-    """Choose the OpenSSL build before pyossl first uses one.
-
-    :param libcrypto: path of the libcrypto shared library.
-    :param libssl: path of the libssl shared library (same build).
-    :param directory: alternatively, a folder holding exactly one
-        libcrypto/libssl pair.
-    :raises ValueError: if neither both files nor a folder are given.
-    :raises RuntimeError: if another build is already loaded.
-    :return: None
-    """
+    """:func:`pyossl.use_openssl` (documented there)."""
     global _requested
     if directory is not None:
         if libcrypto is not None or libssl is not None:

@@ -45,6 +45,17 @@ def _lose_first_call(body, monkeypatch):
     return tracer
 
 
+def _handshake_losing_first_call(server, client, body, monkeypatch):
+    """The handshake, with the first thunk call running *body* lost and
+    its hook cut short: it must fail with :class:`SSL.Error`."""
+    sys.settrace(_lose_first_call(body, monkeypatch))
+    try:
+        with pytest.raises(SSL.Error):
+            handshake_memory(server, client)
+    finally:
+        sys.settrace(None)
+
+
 # The second interrupt is reported as "Exception ignored" (by CPython for
 # the hook, by cffi for its onerror): that report is the scenario, not a
 # test failure.
@@ -69,14 +80,9 @@ def test_lost_servername_call_never_completes_silently(pki, monkeypatch):
     del switched[:]
     server, client = memory_pair(sctx, SSL.Context(SSL.TLS_METHOD))
     client.set_tlsext_host_name(b"other.example")
-    tracer = _lose_first_call(_slots._servername_thunk.__wrapped__,
-                              monkeypatch)
-    sys.settrace(tracer)
-    try:
-        with pytest.raises(SSL.Error):
-            handshake_memory(server, client)
-    finally:
-        sys.settrace(None)
+    _handshake_losing_first_call(server, client,
+                                 _slots._servername_thunk.__wrapped__,
+                                 monkeypatch)
     assert not switched
     with pytest.raises(SSL.Error):
         server.send(b"data")
@@ -111,13 +117,8 @@ def test_lost_tls13_psk_client_call_never_completes_silently(
     handshake_memory(server, client)
     assert client.get_peer_certificate() is None        # the PSK was used
     server, client = memory_pair(sctx, cctx)
-    tracer = _lose_first_call(_psk._psk_client_thunk.__wrapped__,
-                              monkeypatch)
-    sys.settrace(tracer)
-    try:
-        with pytest.raises(SSL.Error):
-            handshake_memory(server, client)
-    finally:
-        sys.settrace(None)
+    _handshake_losing_first_call(server, client,
+                                 _psk._psk_client_thunk.__wrapped__,
+                                 monkeypatch)
     with pytest.raises(SSL.Error):
         client.send(b"data")

@@ -68,8 +68,7 @@ _hook_state = {"previous": None, "clear_errors": None}
 _rescues_by_body = {}  # type: dict  # the thunk's body -> on_lost or None
 _thunk_code = [None]  # type: list  # the code object every thunk shares
 _repairing = set()  # type: set  # on_lost rescues that repair the lost call
-_THUNK_NAME = "callback.<locals>.decorate.<locals>.thunk"
-_thunk_codes = set()  # type: set  # code objects of the cffi-built thunks
+_THUNK_NAME = "_make_thunk.<locals>.thunk"
 
 
 def _want_cffi():
@@ -161,37 +160,49 @@ def callback(prototype, fatal, on_lost=None, repairs=False):
     def decorate(func):
         if _want_cffi():
             return _cffi_thunk(prototype, fatal, on_lost, repairs, func)
-
-        def thunk(*args):
-            try:
-                _depth.depth += 1
-                try:
-                    return func(*args)
-                finally:
-                    if _depth.depth > 0:
-                        _depth.depth -= 1
-            except BaseException as exc:  # noqa: B902 - re-raised later
-                if repairs:
-                    # 1.0.2 locking: complete the operation now (an
-                    # exception at the body's first bytecode skipped it)
-                    try:
-                        on_lost(args, exc)
-                    except BaseException:  # noqa: B902 - must not raise
-                        pass
-                    return fatal
-                _pending().append(exc)
-                return fatal
-        _rescues[thunk] = on_lost
-        _rescues_by_body[func] = on_lost
-        if repairs and on_lost is not None:
-            _repairing.add(on_lost)
-        _thunk_code[0] = thunk.__code__
+        thunk = _make_thunk(func, fatal, on_lost, repairs, None)
         cthunk = prototype(thunk)
         cthunk.__wrapped__ = func
         _thunks.append(cthunk)
         ensure_hook()
         return cthunk
     return decorate
+
+
+def _make_thunk(func, fatal, on_lost, repairs, converters):
+    """The Python function C calls: *func* run by the rules above.
+
+    :param converters: ``None`` (ctypes converted the arguments), or the
+        converters of a cffi-built thunk's arguments.
+    """
+    def thunk(*args):
+        try:
+            _depth.depth += 1
+            try:
+                if converters is None:
+                    return func(*args)
+                return func(*_python_args(args, converters))
+            finally:
+                if _depth.depth > 0:
+                    _depth.depth -= 1
+        except BaseException as exc:  # noqa: B902 - re-raised later
+            if repairs:
+                # 1.0.2 locking: complete the operation now (an exception
+                # at the body's first bytecode skipped it).
+                try:
+                    on_lost(args if converters is None
+                            else _python_args(args, converters), exc)
+                except BaseException:  # noqa: B902 - must not raise
+                    pass
+                return fatal
+            _pending().append(exc)
+            return fatal
+    _rescues[thunk] = on_lost
+    _rescues_by_body[func] = on_lost
+    if repairs and on_lost is not None:
+        _repairing.add(on_lost)
+    _thunk_code[0] = thunk.__code__     # the same for every thunk
+    return thunk
 
 
 def _cffi_thunk(prototype, fatal, on_lost, repairs, func):
@@ -201,24 +212,7 @@ def _cffi_thunk(prototype, fatal, on_lost, repairs, func):
     thunks (docs/internals.rst, "The C boundary")."""
     ffi = _Cffi.load()
     declaration, converters = _Cffi.signature(prototype)
-
-    def thunk(*args):
-        try:
-            _depth.depth += 1
-            try:
-                return func(*_python_args(args, converters))
-            finally:
-                if _depth.depth > 0:
-                    _depth.depth -= 1
-        except BaseException as exc:  # noqa: B902 - re-raised later
-            if repairs:
-                try:
-                    on_lost(_python_args(args, converters), exc)
-                except BaseException:  # noqa: B902 - must not raise
-                    pass
-                return fatal
-            _pending().append(exc)
-            return fatal
+    thunk = _make_thunk(func, fatal, on_lost, repairs, converters)
 
     def onerror(exc_type, exc_value, tb):
         # Runs in the thread of the lost call; cffi returns *fatal* to C
@@ -232,11 +226,6 @@ def _cffi_thunk(prototype, fatal, on_lost, repairs, func):
                 args = None
         _lost(on_lost, repairs, args, exc_value)
 
-    _thunk_codes.add(thunk.__code__)
-    _rescues[thunk] = on_lost
-    _rescues_by_body[func] = on_lost
-    if repairs and on_lost is not None:
-        _repairing.add(on_lost)
     options = {"onerror": onerror}
     if prototype._restype_ is not None:
         options["error"] = fatal
@@ -259,13 +248,12 @@ def _thunk_frame(tb, body=None):
     last = None
     while tb is not None:
         last = tb.tb_frame
-        if last.f_code is code or last.f_code in _thunk_codes:
+        if last.f_code is code:
             return last
         tb = tb.tb_next
     depth = 0
     while body is not None and last is not None and depth < 8:
-        if (last.f_code in _thunk_codes
-                and last.f_locals.get("func") is body):
+        if last.f_code is code and last.f_locals.get("func") is body:
             return last
         last = last.f_back
         depth += 1
