@@ -107,8 +107,23 @@ def test_server_callback_effect_never_missing(pki, tmp_path, scenario,
     """SNI: the callback switches to the context with the right
     certificate; ALPN: it selects ``h2``.  A completed handshake without
     that effect is a callback that failed open."""
-    stats, _ = run(scenario, pki, tmp_path, HANDSHAKES,
-                   timeout_for(HANDSHAKES), retry=retry)
+    stats, res = run(scenario, pki, tmp_path, HANDSHAKES,
+                     timeout_for(HANDSHAKES), retry=retry)
+    missing = max(stats["completed_without_effect"],
+                  stats["completed_without_callback_end"])
+    # CPython prints this when an exception lands in the unraisable hook
+    # itself (a second interrupt, microseconds after the first): the lost
+    # call is then invisible to the hook.  SNI is covered even then (the
+    # connection checks that a servername call completed); ALPN is not
+    # (its callback runs only when the client offers ALPN, so no check
+    # can tell a lost call from none): a known gap of issue 10,
+    # docs/internals.rst.  Any other missing effect is a failure.
+    cut_short = res.stderr.count("Exception ignored in sys.unraisablehook")
+    if scenario == "alpn" and 0 < missing <= cut_short:
+        pytest.xfail(
+            "known gap: %d ALPN handshake(s) completed without the "
+            "callback's effect after %d unraisable hook run(s) were cut "
+            "short by a second interrupt: %s" % (missing, cut_short, stats))
     assert stats["completed_without_effect"] == 0, stats
     assert stats["completed_without_callback_end"] == 0, stats
     assert not stats.get("stale_interrupts"), (
