@@ -106,8 +106,11 @@ class ChildResult(object):
             self.scenario, what, self.elapsed, self.stderr[-4000:])
 
 
-def run_child(scenario, params, timeout):
+def run_child(scenario, params, timeout, script=None):
     """Run ``scenario_<scenario>(params)`` in a child interpreter.
+
+    :param script: the file whose ``__main__`` runs the scenario (default:
+        this one).
 
     The child inherits the environment (so ``PYOSSL_OPENSSL_DIR`` selects
     the same build) with the checkout first on ``PYTHONPATH``.  Its
@@ -122,7 +125,7 @@ def run_child(scenario, params, timeout):
     params = dict(params, watchdog=max(1.0, timeout * 0.9))
     start = time.monotonic()
     proc = subprocess.Popen(
-        [sys.executable, os.path.join(HERE, "boundary_helpers.py"),
+        [sys.executable, script or os.path.join(HERE, "boundary_helpers.py"),
          scenario],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         env=env, cwd=ROOT)

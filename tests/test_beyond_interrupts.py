@@ -24,11 +24,8 @@ Run as a script, this file is that child (``python
 test_beyond_interrupts.py psk13``, parameters as JSON on stdin).
 """
 
-import json
 import os
-import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:                    # when run as the child
@@ -137,29 +134,8 @@ def scenario_client_hello(p):
 
 def _run_child(scenario, params, timeout):
     """boundary_helpers.run_child for a scenario of this file."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [helpers.ROOT] + [p for p in env.get("PYTHONPATH", "").split(
-            os.pathsep) if p])
-    env.setdefault("PYTHONFAULTHANDLER", "1")
-    params = dict(params, watchdog=max(1.0, timeout * 0.9))
-    start = time.monotonic()
-    proc = subprocess.Popen(
-        [sys.executable, os.path.abspath(__file__), scenario],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=env, cwd=helpers.ROOT)
-    timed_out = False
-    try:
-        out, err = proc.communicate(json.dumps(params).encode(),
-                                    timeout=timeout)
-    except subprocess.TimeoutExpired:
-        timed_out = True
-        proc.kill()
-        out, err = proc.communicate()
-    return helpers.ChildResult(scenario, proc.returncode,
-                               out.decode("utf-8", "replace"),
-                               err.decode("utf-8", "replace"), timed_out,
-                               time.monotonic() - start)
+    return helpers.run_child(scenario, params, timeout,
+                             script=os.path.abspath(__file__))
 
 
 if __name__ == "__main__":
