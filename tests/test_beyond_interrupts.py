@@ -49,33 +49,9 @@ def scenario_psk13(p):
     client_ctx.set_min_proto_version(SSL.TLS1_3_VERSION)
     client_ctx.set_psk_client_callback(lambda conn, hint: (b"sensor", KEY))
 
-    intr = helpers.Interrupter()
-    stats = {"completed": 0, "completed_with_certificate": 0,
-             "completed_after_retry": 0,
-             "completed_with_certificate_after_retry": 0,
-             "failed": 0, "interrupted": 0}
-    for i in range(p["n"]):
-        def body(state):
-            state["pair"] = pair = helpers.Pair(server_ctx, client_ctx)
-            pair.handshake()
-            pair.exchange()
-            state["completed"] = True
-
-        state, interrupted = helpers._attempt(intr, body, stats, i)
-        stats["interrupted"] += interrupted
-        if state["completed"]:
-            stats["completed"] += 1
-            if state["pair"].c.get_peer_certificate() is not None:
-                stats["completed_with_certificate"] += 1
-        elif interrupted and helpers._retry(state, stats):
-            stats["completed_after_retry"] += 1
-            if state["pair"].c.get_peer_certificate() is not None:
-                stats["completed_with_certificate_after_retry"] += 1
-        else:
-            stats["failed"] += 1
-    intr.stop()
-    stats["interrupts_raised"] = intr.raised
-    return stats
+    return _pairs_under_interrupts(
+        p, server_ctx, client_ctx, "completed_with_certificate",
+        lambda pair: pair.c.get_peer_certificate() is not None)
 
 
 def scenario_client_hello(p):
@@ -104,11 +80,18 @@ def scenario_client_hello(p):
                 and cert.get_subject().CN == "other.example"
                 and pair.c.get_alpn_proto_negotiated() == b"acme-tls/1")
 
+    return _pairs_under_interrupts(
+        p, server_ctx, client_ctx, "completed_without_switch",
+        lambda pair: not switched(pair))
+
+
+def _pairs_under_interrupts(p, server_ctx, client_ctx, bad, is_bad):
+    """``p["n"]`` handshakes of new pairs under interrupts, each
+    interrupted one retried unarmed; counts the completed ones for which
+    ``is_bad(pair)`` holds as *bad* (and *bad*``_after_retry``)."""
     intr = helpers.Interrupter()
-    stats = {"completed": 0, "completed_without_switch": 0,
-             "completed_after_retry": 0,
-             "completed_without_switch_after_retry": 0,
-             "failed": 0, "interrupted": 0}
+    stats = {"completed": 0, bad: 0, "completed_after_retry": 0,
+             bad + "_after_retry": 0, "failed": 0, "interrupted": 0}
     for i in range(p["n"]):
         def body(state):
             state["pair"] = pair = helpers.Pair(server_ctx, client_ctx)
@@ -120,11 +103,10 @@ def scenario_client_hello(p):
         stats["interrupted"] += interrupted
         if state["completed"]:
             stats["completed"] += 1
-            stats["completed_without_switch"] += not switched(state["pair"])
+            stats[bad] += bool(is_bad(state["pair"]))
         elif interrupted and helpers._retry(state, stats):
             stats["completed_after_retry"] += 1
-            stats["completed_without_switch_after_retry"] += not switched(
-                state["pair"])
+            stats[bad + "_after_retry"] += bool(is_bad(state["pair"]))
         else:
             stats["failed"] += 1
     intr.stop()
