@@ -276,3 +276,61 @@ def test_owner_frees_its_handle_once_through_del():
         with pytest.raises(TypeError):
             bad(obj)
     ownership.drain_frees()
+
+
+# ------------------------------------------ the builtin unraisable hook --
+
+_PYTHON_HOOK = _callbacks.installed_hook() is _callbacks._hook
+_needs_builtin_hook = pytest.mark.skipif(
+    _PYTHON_HOOK, reason="this run uses the Python unraisable hook (cffi "
+    "thunks, or 1.0.2's Python locking callback, whose rescue must run "
+    "inside the C call)")
+
+
+@_needs_builtin_hook
+def test_unraisable_hook_runs_no_bytecode():
+    # A second asynchronous exception can land at any bytecode; the hook
+    # that records a lost call must have none.
+    _callbacks.ensure_hook()
+    hook = sys.unraisablehook
+    assert hook is _callbacks.installed_hook()
+    assert type(hook).__name__ == "builtin_function_or_method"
+    assert not hasattr(hook, "__code__")
+
+
+class _FailingDel(object):
+    def __del__(self):
+        raise RuntimeError("from __del__")
+
+
+@_needs_builtin_hook
+def test_other_unraisables_reach_the_previous_hook(monkeypatch):
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    _callbacks.ensure_hook()
+    assert sys.unraisablehook is not seen.append
+    obj = _FailingDel()
+    del obj
+    # Recorded, then given to the previous hook by the next drain (every
+    # pyossl call that may call back drains first).
+    _callbacks.check_callbacks()
+    assert [type(u.exc_value) for u in seen] == [RuntimeError]
+    assert not _callbacks.records
+
+
+def test_other_unraisables_are_reported_at_exit(tmp_path):
+    script = tmp_path / "atexit_report.py"
+    script.write_text(
+        "from pyossl import SSL\n"
+        "from pyossl._runtime import callbacks\n"
+        "callbacks.ensure_hook()\n"
+        "class D(object):\n"
+        "    def __del__(self):\n"
+        "        raise RuntimeError('reported-at-exit')\n"
+        "d = D()\n"
+        "del d\n")
+    import subprocess
+    res = subprocess.run([sys.executable, str(script)], capture_output=True,
+                         text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "reported-at-exit" in res.stderr

@@ -41,6 +41,8 @@ nothing else differs.  ``PYOSSL_THUNKS=cffi`` selects this on CPython too
 Thunks are built once, at import, and kept for the life of the process.
 """
 
+import atexit
+import collections
 import ctypes
 import os
 import sys
@@ -49,7 +51,7 @@ import threading
 from . import ownership
 
 __all__ = ["callback", "check_callbacks", "callback_failed", "ensure_hook",
-           "HandleTable", "handles"]
+           "drain", "installed_hook", "records", "HandleTable", "handles"]
 
 
 class _Local(threading.local):
@@ -69,6 +71,10 @@ _rescues_by_body = {}  # type: dict  # the thunk's body -> on_lost or None
 _thunk_code = [None]  # type: list  # the code object every thunk shares
 _repairing = set()  # type: set  # on_lost rescues that repair the lost call
 _THUNK_NAME = "_make_thunk.<locals>.thunk"
+# The unraisable records of the builtin hook (layer 2), oldest first;
+# appended by C (``deque.append`` is atomic), removed by drain().
+records = collections.deque()  # type: collections.deque
+_record = records.append    # bound once: sys.unraisablehook is compared to it
 
 
 def _want_cffi():
@@ -282,7 +288,10 @@ def _lost(rescue, repairs, args, exc):
             pass
 
 
-def _hook(unraisable):
+def _identify(unraisable):
+    """``(rescue, args, caller)`` of the pyossl thunk an unraisable
+    exception escaped from (*caller*: the frame that made the C call, when
+    known), or ``None`` when it is not pyossl's."""
     # ctypes names the thunk as the unraisable's object up to Python 3.12;
     # 3.13 puts it in the message instead (object None).  Either way the
     # traceback holds the thunk's frame when the exception arose in it.
@@ -294,19 +303,123 @@ def _hook(unraisable):
     frame = _thunk_frame(unraisable.exc_traceback)
     if not known and frame is None and _THUNK_NAME not in str(
             getattr(unraisable, "err_msg", None) or ""):
-        previous = _hook_state["previous"]
-        if previous is not None:
-            return previous(unraisable)
-        return sys.__unraisablehook__(unraisable)
+        return None
     rescue = _rescues.get(func) if known else None
-    args = None
+    args = caller = None
     if frame is not None:
         local_vars = frame.f_locals
         args = local_vars.get("args")
+        caller = frame.f_back
         if rescue is None:
             rescue = _rescues_by_body.get(local_vars.get("func"))
+    return rescue, args, caller
+
+
+def _on_stack(frame, top):
+    while top is not None:
+        if top is frame:
+            return True
+        top = top.f_back
+    return False
+
+
+def _whose(caller):
+    """Whose lost call a record is: ``"mine"`` (the frame *caller* that
+    made the C call is on this thread's stack: its drain runs after that
+    call), ``"other"`` (on another thread's: that thread drains it when its
+    call returns) or ``"stale"`` (the call's frame has ended: a second
+    exception left it before its drain)."""
+    if caller is None or _on_stack(caller, sys._getframe(1)):
+        return "mine"
+    me = threading.get_ident()
+    for ident, top in sys._current_frames().items():
+        if ident != me and _on_stack(caller, top):
+            return "other"
+    return "stale"
+def _forward(unraisable):
+    """Give an unraisable record that is not pyossl's to the hook that was
+    installed before pyossl's."""
+    previous = _hook_state["previous"]
+    if previous is None or previous is _record or previous is _hook:
+        previous = sys.__unraisablehook__
+    try:
+        previous(unraisable)
+    except Exception:           # as CPython does for a failing hook
+        sys.__unraisablehook__(unraisable)
+
+
+def _hook(unraisable):
+    """The Python unraisable hook (layer 2 during the C call): used while a
+    thunk's rescue must complete the lost call inside C."""
+    found = _identify(unraisable)
+    if found is None:
+        return _forward(unraisable)
+    rescue, args, _ = found
     _lost(rescue, rescue in _repairing, args, unraisable.exc_value)
     return None
+
+
+def _discard(unraisable):
+    """Remove *unraisable* from the records; ``False`` if another thread
+    did.  (``deque.remove`` finds it by identity first.)"""
+    try:
+        records.remove(unraisable)
+    except ValueError:
+        return False
+    return True
+
+
+def drain():
+    """Process the records of the builtin unraisable hook (layer 2, after
+    the C call).
+
+    A record of this thread's C call (found by the frame that made the
+    call) is processed here: its rescue runs, the call is marked lost and
+    its exception stored, to be re-raised by :func:`check_callbacks`.  One
+    of a call still running on another thread is left to that thread.  A
+    *stale* one (its call's frame ended before its drain: a second
+    exception) only gets its rescue, unless that rescue works on this
+    thread's current connection (``thread_bound``).  Records that are not
+    pyossl's go to the previous hook.
+
+    Safe against an exception arriving at any point: a record is removed
+    only after its rescue ran (rescues are idempotent), so an interrupted
+    drain leaves it for the next one; the exception is stored by the
+    thread that removed the record, so it is re-raised once."""
+    for unraisable in list(records):    # (a snapshot, taken atomically)
+        found = _identify(unraisable)
+        if found is None:
+            if _discard(unraisable):
+                _forward(unraisable)
+            continue
+        rescue, args, caller = found
+        whose = _whose(caller)
+        if whose == "other":
+            continue
+        if rescue is not None and (
+                whose == "mine" or not getattr(rescue, "thread_bound", False)):
+            try:
+                rescue(args)
+            except BaseException:   # noqa: B902 - a rescue must not raise
+                pass
+        if whose == "stale" or rescue in _repairing:
+            _discard(unraisable)
+            continue
+        _local.lost = True
+        if _discard(unraisable):
+            _pending().append(unraisable.exc_value)
+
+
+atexit.register(drain)
+
+
+def installed_hook():
+    """The unraisable hook pyossl puts in front: the builtin recorder, or
+    :func:`_hook` while a thunk needs its rescue run during the C call (or
+    for cffi-built thunks, which do not use the hook)."""
+    if _repairing or _want_cffi():
+        return _hook
+    return _record
 
 
 def ensure_hook():
@@ -314,10 +427,12 @@ def ensure_hook():
     it is already there).  Called before C calls that may call back, since
     test runners and applications replace ``sys.unraisablehook``."""
     current = getattr(sys, "unraisablehook", None)
-    if current is _hook or current is None:
+    wanted = installed_hook()
+    if current is wanted or current is None:
         return
-    _hook_state["previous"] = current
-    sys.unraisablehook = _hook
+    if current is not _hook and current is not _record:
+        _hook_state["previous"] = current
+    sys.unraisablehook = wanted
 
 
 def set_error_clearer(clear):
@@ -327,6 +442,8 @@ def set_error_clearer(clear):
 
 def callback_failed():
     """Whether a callback on this thread raised since the last check."""
+    if records:
+        drain()
     return bool(_local.pending)
 
 
@@ -341,6 +458,8 @@ def check_callbacks(owner=None):
         ``_callback_lost`` attribute is set to that exception, and the owner
         must refuse to go on.
     """
+    if records:
+        drain()
     pending = _local.pending
     if pending:
         exc = pending[0]

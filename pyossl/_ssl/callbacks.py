@@ -23,6 +23,7 @@ from ctypes import (addressof, c_uint, c_ubyte, c_void_p, cast,
 from .._binding.decls_ssl import (ADVERTISE_CB, INFO_CB, KEYLOG_CB,
                                   SELECT_CB, SERVERNAME_CB, VERIFY_CB)
 from .._crypto.certificates import x509_from_borrowed
+from .._runtime.callbacks import _local as _callback_state
 from .._runtime.callbacks import callback as _thunk
 from .._runtime.library import lib as _lib
 from .constants import NO_OVERLAPPING_PROTOCOLS
@@ -102,13 +103,19 @@ def _poison_connection(args, position=0):
 
 
 def _poison_verifying_connection(args):
-    if args is None:
-        return
-    try:
-        ssl = _lib.X509_STORE_CTX_get_ex_data(args[1], _STORE_SSL_IDX)
-    except BaseException:  # noqa: B902 - a rescue must not raise
-        return
-    _poison_connection((ssl,))
+    # The verify thunk's arguments hold no SSL* (only the X509_STORE_CTX,
+    # freed when the handshake step ends, and read only during the call):
+    # poison the connection of this thread's C call.  Layer 4 (the verify
+    # result checked once the handshake is complete) covers the rest.
+    ref = _callback_state.ssl
+    conn = ref() if ref is not None else None
+    if conn is not None and conn._callback_lost is None:
+        conn._callback_lost = Error([(
+            "pyossl", "callback", "a callback was interrupted")])
+
+
+# (pyossl._runtime.callbacks.drain: valid only on the thread of the call)
+setattr(_poison_verifying_connection, "thread_bound", True)
 
 
 @slot("verify", VERIFY_CB, 0, on_lost=_poison_verifying_connection)

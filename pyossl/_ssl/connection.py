@@ -21,9 +21,8 @@ from .._crypto.interop import (certificate_arg, name_to_cryptography,
                                private_key_arg)
 from .._crypto.names import X509Name
 from .._runtime import stacks
-from .._runtime.callbacks import (callback_failed, check_callbacks,
-                                  ensure_hook)
-from .._runtime.callbacks import _hook as _unraisable_hook
+from .._runtime.callbacks import (callback_failed, check_callbacks, drain,
+                                  ensure_hook, installed_hook, records)
 from .._runtime.callbacks import _local as _callback_state
 from .._runtime.convert import (INT_MAX, c_int_arg, c_long_arg,
                                 c_uint64_arg, int_arg)
@@ -80,6 +79,12 @@ _ERR_peek_error = _lib.ERR_peek_error
 _callback_failed = callback_failed
 _check_callbacks = check_callbacks
 _ensure_hook = ensure_hook
+# The unraisable hook pyossl keeps in front (see pyossl._runtime.callbacks)
+# and its records: a non-empty deque after a C call means an exception
+# escaped a thunk during it.
+_unraisable_hook = installed_hook()
+_records = records
+_drain = drain
 _ERR_clear_error = _lib.ERR_clear_error_gil
 _SSL_get_error_gil = _lib.SSL_get_error_gil
 _SSL_is_init_finished = _lib.SSL_is_init_finished
@@ -192,6 +197,8 @@ def _drop_stale_callbacks(conn):
     may belong to the C call in progress."""
     if _in_callback():
         return
+    if _records:
+        _drain()
     pending = _callback_state.pending
     if pending:
         exc = pending[0]
@@ -340,7 +347,7 @@ class Connection(CallbackSlots, Owner):
             self._refuse_lost()
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
-        if _callback_state.pending:
+        if _callback_state.pending or _records:
             _drop_stale_callbacks(self)
         _callback_state.ssl = self._weak
         _ERR_clear_error()
@@ -357,8 +364,10 @@ class Connection(CallbackSlots, Owner):
         """After such a call succeeded: re-raise a callback's exception, and
         once the handshake is complete, check that no certificate failure
         went through without an explicit accept (fail closed)."""
-        if _callback_state.pending:
+        if _callback_state.pending or _records:
             self._check_callbacks()
+        if self._lost is not None:      # (poisoned by another thread's drain)
+            self._refuse_lost()
         if self._verify_unchecked and _SSL_is_init_finished(ssl):
             # Check, then mark checked: an interrupt in between leaves the
             # check to be done again by the next call, never skipped.
@@ -378,6 +387,8 @@ class Connection(CallbackSlots, Owner):
                     state["_fast"] = 0
 
     def _refuse_lost(self):
+        # (entries an interrupted call left behind are dropped with it)
+        _ERR_clear_error()
         raise Error([("pyossl", "Connection",
                       "a callback of this connection was interrupted (%r) "
                       "while OpenSSL waited for its result; the connection "
@@ -674,14 +685,14 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         state = _callback_state
-        if state.pending:
+        if state.pending or _records:
             _drop_stale_callbacks(self)
         state.ssl = weak
         _ERR_clear_error()
         result = _SSL_write(ssl, ptr, size)
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        if state.pending or (not fast and self._verify_unchecked):
+        if state.pending or _records or (not fast and self._verify_unchecked):
             self._leave(ssl)
         return result
 
@@ -713,14 +724,15 @@ class Connection(CallbackSlots, Owner):
                 self._refuse_lost()
             if _sys.unraisablehook is not _unraisable_hook:
                 _ensure_hook()
-            if _callback_state.pending:
+            if _callback_state.pending or _records:
                 _drop_stale_callbacks(self)
             _callback_state.ssl = self._weak
             _ERR_clear_error()
             result = _SSL_write(ssl, ptr + sent, chunk)
             if result <= 0:
                 self._raise_ssl_error(ssl, result)
-            if _callback_state.pending or self._verify_unchecked:
+            if (_callback_state.pending or _records
+                    or self._verify_unchecked):
                 self._leave(ssl)
             sent += result
         return sent
@@ -754,7 +766,7 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         state = _callback_state
-        if state.pending:
+        if state.pending or _records:
             _drop_stale_callbacks(self)
         state.ssl = weak
         try:
@@ -768,14 +780,14 @@ class Connection(CallbackSlots, Owner):
             else:
                 result = _SSL_read(ssl, rbuf[0], bufsiz)
             if result <= 0:
-                if state.pending:
+                if state.pending or _records:
                     self._raise_ssl_error(ssl, result)
                 else:
                     error = _SSL_get_error(ssl, result)
                     if error == _ERROR_WANT_READ:
                         raise WantReadError()
                     self._ssl_error(ssl, result, error)
-            if state.pending or (not fast and self._verify_unchecked):
+            if state.pending or _records or (not fast and self._verify_unchecked):
                 self._leave(ssl)
             return rbuf[1][:result]
         finally:
@@ -821,7 +833,7 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         state = _callback_state
-        if state.pending:
+        if state.pending or _records:
             _drop_stale_callbacks(self)
         state.ssl = weak
         _ERR_clear_error()
@@ -832,7 +844,7 @@ class Connection(CallbackSlots, Owner):
         del array
         if result <= 0:
             self._raise_ssl_error(ssl, result)
-        if state.pending or (not fast and self._verify_unchecked):
+        if state.pending or _records or (not fast and self._verify_unchecked):
             self._leave(ssl)
         return result
 
@@ -985,20 +997,20 @@ class Connection(CallbackSlots, Owner):
         if _sys.unraisablehook is not _unraisable_hook:
             _ensure_hook()
         state = _callback_state
-        if state.pending:
+        if state.pending or _records:
             _drop_stale_callbacks(self)
         state.ssl = weak
         _ERR_clear_error()
         result = _SSL_do_handshake(ssl)
         if result <= 0:
-            if state.pending:
+            if state.pending or _records:
                 self._raise_ssl_error(ssl, result)
             else:
                 error = _SSL_get_error(ssl, result)
                 if error == _ERROR_WANT_READ:
                     raise WantReadError()
                 self._ssl_error(ssl, result, error)
-        if state.pending or (not fast and self._verify_unchecked):
+        if state.pending or _records or (not fast and self._verify_unchecked):
             self._leave(ssl)
 
     def renegotiate(self) -> bool:
