@@ -562,6 +562,96 @@ class Prototypes(object):
         return {"api": api, "floor": floor, "C's calls": c_calls}
 
 
+    # ------------------------------------------------------------ handshakes
+    def _handshake_calls(self, label, session=None):
+        """The C program's calls for one full (or, with *session*, resumed
+        TLS 1.2) handshake, issued through pyossl's ctypes declarations
+        with no Python layer: what any ctypes binding must at least do."""
+        lib = self.lib
+        api = self.api
+        cctx = api.client_ctx[label]._context
+        sctx = api.server_ctx[label]._context
+        ssl_new, set_mode, bio_new = lib.SSL_new, lib.SSL_set_mode, lib.BIO_new
+        set_bio, mem = lib.SSL_set_bio, lib.BIO_s_mem()
+        connect, accept = lib.SSL_set_connect_state, lib.SSL_set_accept_state
+        handshake, get_error = lib.SSL_do_handshake, lib.SSL_get_error
+        bread, bwrite, free = lib.BIO_read, lib.BIO_write, lib.SSL_free
+        set_session, shutdown = lib.SSL_set_session, lib.SSL_shutdown
+        auto_retry = lib.SSL_MODE_AUTO_RETRY
+        want_read = lib.SSL_ERROR_WANT_READ
+        buf = create_string_buffer(65536)
+        sess = session._session if session is not None else None
+
+        def new(ctx, server):
+            ssl = ssl_new(ctx)
+            set_mode(ssl, auto_retry)
+            bin_, bout = bio_new(mem), bio_new(mem)
+            set_bio(ssl, bin_, bout)
+            (accept if server else connect)(ssl)
+            return ssl, bin_, bout
+
+        def pump(src, dst):
+            moved = 0
+            while True:
+                n = bread(src, buf, 65536)
+                if n <= 0:
+                    return moved
+                bwrite(dst, buf, n)
+                moved += n
+
+        def step(ssl):
+            r = handshake(ssl)
+            if r == 1:
+                return True
+            if get_error(ssl, r) != want_read:
+                raise AssertionError("handshake failed")
+            return False
+
+        def calls():
+            c, cin, cout = new(cctx, False)
+            s, sin, sout = new(sctx, True)
+            if sess is not None:
+                set_session(c, sess)
+            cdone = sdone = False
+            while not (cdone and sdone):
+                if not cdone:
+                    cdone = step(c)
+                pump(cout, sin)
+                if not sdone:
+                    sdone = step(s)
+                pump(sout, cin)
+            if sess is not None:
+                shutdown(c)
+            free(c)
+            free(s)
+        return calls
+
+    def hs13(self):
+        return {"api": lambda: self.api.hs13(1),
+                "C's calls": self._handshake_calls("1.3")}
+
+    def res12(self):
+        return {"api": lambda: self.api.res12(1),
+                "C's calls": self._handshake_calls("1.2", self.api.session12)}
+
+
+def climit_times(binary, cert, key, keys, n, repeats=1):
+    """Microseconds per operation of benchmarks/climit.c for *keys* (best
+    of *repeats* of *n* each), run as its own process."""
+    import subprocess
+    out = subprocess.check_output(
+        [binary, cert, key, str(repeats)] + ["%s=%d" % (k, n) for k in keys],
+        universal_newlines=True)
+    got = {}
+    for line in out.splitlines():
+        word, _, rest = line.partition(" ")
+        if word == "time":
+            k, count, t = rest.split()
+            us = float(t) / int(count) * 1e6
+            got[k] = min(us, got.get(k, us))
+    return got
+
+
 def time_variants(variants, n, repeats):
     best = dict.fromkeys(variants, float("inf"))
     for _ in range(repeats):
@@ -580,10 +670,15 @@ def main(argv=None):
     parser.add_argument("--workloads", default="x509_components,x509_digest,"
                         "x509_pem,x509_notafter,x509_extcount,x509_ext,"
                         "x509_pubkey,rtt,bulk")
+    parser.add_argument("--climit", metavar="BINARY",
+                        help="also time benchmarks/climit.c (compiled, for "
+                        "the system OpenSSL: benchmarks/run builds it in "
+                        "~/.cache/pyossl-bench) in each repeat, interleaved, "
+                        "and print every variant as a fraction of C")
     args = parser.parse_args(argv)
-    cert, key = bench_ssl.default_cert()
-    bench_ssl.make_cert(cert, key)
-    api = bench_ssl.load("pyossl", cert, key)
+    cert, keyfile = bench_ssl.default_cert()
+    bench_ssl.make_cert(cert, keyfile)
+    api = bench_ssl.load("pyossl", cert, keyfile)
     api.setup()
     protos = Prototypes(api)
     print("pyossl on %s; us per operation, best of %d" % (
@@ -603,6 +698,23 @@ def main(argv=None):
         n = max(1, bench_ssl.iterations(key, args.scale))
         if key in ("rtt", "bulk"):
             n = max(1, n // 4)
+        if args.climit and key in ("hs13", "res12"):
+            # Interleaved rounds: C (its own process), then each Python
+            # variant, best of 3 each; the machine's noise only ever adds
+            # time, so the best over all rounds is each one's cost.
+            best = {}
+            for _ in range(args.repeats):
+                got = {"C": climit_times(args.climit, cert, keyfile, [key],
+                                         n, 3)[key]}
+                got.update(time_variants(variants, n, 3))
+                for name, us in got.items():
+                    best[name] = min(us, best.get(name, us))
+                print("%-16s round: " % key + "  ".join(
+                    "%s %.1f" % item for item in got.items()))
+            print("%-16s best:  " % key + "  ".join(
+                "%s %.1f us (%.3f of C)" % (name, us, best["C"] / us)
+                for name, us in best.items()))
+            continue
         got = time_variants(variants, n, args.repeats)
         print("%-16s " % key + "  ".join(
             "%s %.2f" % (name, us) for name, us in got.items()))
