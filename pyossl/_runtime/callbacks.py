@@ -336,6 +336,8 @@ def _whose(caller):
         if ident != me and _on_stack(caller, top):
             return "other"
     return "stale"
+
+
 def _forward(unraisable):
     """Give an unraisable record that is not pyossl's to the hook that was
     installed before pyossl's."""
