@@ -787,7 +787,8 @@ class Connection(CallbackSlots, Owner):
                     if error == _ERROR_WANT_READ:
                         raise WantReadError()
                     self._ssl_error(ssl, result, error)
-            if state.pending or _records or (not fast and self._verify_unchecked):
+            if (state.pending or _records
+                    or (not fast and self._verify_unchecked)):
                 self._leave(ssl)
             return rbuf[1][:result]
         finally:
