@@ -626,13 +626,117 @@ class Prototypes(object):
             free(s)
         return calls
 
+    def _api_shape(self, label, session=None):
+        """The least any binding with pyOpenSSL's API shape must run for
+        the benchmark's handshake: two Python connection objects (slots, a
+        ``__del__`` that frees), one Python method call per API call and an
+        exception for every "want read", around the C program's calls, and
+        nothing else (no argument checks, no error-queue hygiene, no
+        verification or callback checks, no ownership rules)."""
+        lib = self.lib
+        api = self.api
+        cctx = api.client_ctx[label]._context
+        sctx = api.server_ctx[label]._context
+        ssl_new, set_mode, bio_new = lib.SSL_new, lib.SSL_set_mode, lib.BIO_new
+        set_bio, mem = lib.SSL_set_bio, lib.BIO_s_mem()
+        connect, accept = lib.SSL_set_connect_state, lib.SSL_set_accept_state
+        handshake, get_error = lib.SSL_do_handshake, lib.SSL_get_error
+        bread, bwrite, free = lib.BIO_read, lib.BIO_write, lib.SSL_free
+        set_session, shutdown = lib.SSL_set_session, lib.SSL_shutdown
+        auto_retry = lib.SSL_MODE_AUTO_RETRY
+        want_read = lib.SSL_ERROR_WANT_READ
+        buf = (ctypes.c_char * 65536)()
+        sess = session._session if session is not None else None
+
+        class WantReadError(Exception):
+            pass
+
+        class Connection(object):
+            __slots__ = ("ssl", "into", "out", "__weakref__")
+
+            def __init__(self, ctx):
+                ssl = self.ssl = ssl_new(ctx)
+                set_mode(ssl, auto_retry)
+                self.into, self.out = bio_new(mem), bio_new(mem)
+                set_bio(ssl, self.into, self.out)
+
+            def __del__(self):
+                free(self.ssl)
+
+            def set_connect_state(self):
+                connect(self.ssl)
+
+            def set_accept_state(self):
+                accept(self.ssl)
+
+            def set_session(self, session):
+                set_session(self.ssl, session)
+
+            def shutdown(self):
+                return shutdown(self.ssl) == 1
+
+            def do_handshake(self):
+                ssl = self.ssl
+                r = handshake(ssl)
+                if r <= 0:
+                    if get_error(ssl, r) == want_read:
+                        raise WantReadError()
+                    raise AssertionError("handshake failed")
+
+            def bio_read(self, bufsiz):
+                n = bread(self.out, buf, bufsiz)
+                if n <= 0:
+                    raise WantReadError()
+                return buf[:n]
+
+            def bio_write(self, data):
+                return bwrite(self.into, data, len(data))
+
+        def pump(src, dst):
+            while True:
+                try:
+                    data = src.bio_read(65536)
+                except WantReadError:
+                    return
+                dst.bio_write(data)
+
+        def calls():
+            client = Connection(cctx)
+            client.set_connect_state()
+            server = Connection(sctx)
+            server.set_accept_state()
+            if sess is not None:
+                client.set_session(sess)
+            cdone = sdone = False
+            while not (cdone and sdone):
+                if not cdone:
+                    try:
+                        client.do_handshake()
+                        cdone = True
+                    except WantReadError:
+                        pass
+                pump(client, server)
+                if not sdone:
+                    try:
+                        server.do_handshake()
+                        sdone = True
+                    except WantReadError:
+                        pass
+                pump(server, client)
+            if sess is not None:
+                client.shutdown()
+        return calls
+
     def hs13(self):
         return {"api": lambda: self.api.hs13(1),
+                "API shape": self._api_shape("1.3"),
                 "C's calls": self._handshake_calls("1.3")}
 
     def res12(self):
+        session = self.api.session12
         return {"api": lambda: self.api.res12(1),
-                "C's calls": self._handshake_calls("1.2", self.api.session12)}
+                "API shape": self._api_shape("1.2", session),
+                "C's calls": self._handshake_calls("1.2", session)}
 
 
 def climit_times(binary, cert, key, keys, n, repeats=1):
