@@ -336,3 +336,31 @@ def test_other_unraisables_are_reported_at_exit(tmp_path):
                          text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "reported-at-exit" in res.stderr
+
+
+def test_in_callback_follows_the_stack():
+    # Whether a thread is inside a C callback is read from its stack, so
+    # no interrupt can leave it wrong (a counter updated by the thunk could
+    # be: between its update and the try that undoes it).
+    seen = []
+
+    @_callbacks.callback(decls_core.ERR_PRINT_CB, fatal=0)
+    def body(line, size, arg):
+        seen.append(ownership.in_callback())
+        return 1
+
+    _push_error()
+    lib.ERR_print_errors_cb(body, 1)
+    assert seen and all(seen)
+    assert not ownership.in_callback()
+    _push_error()
+    _callbacks.ensure_hook()
+    sys.settrace(_raise_at_entry_of(7373, KeyboardInterrupt("at entry")))
+    try:
+        lib.ERR_print_errors_cb(body, 7373)
+    finally:
+        sys.settrace(None)
+    with pytest.raises(KeyboardInterrupt):
+        _callbacks.check_callbacks()
+    assert not ownership.in_callback()
+    lib.ERR_clear_error()

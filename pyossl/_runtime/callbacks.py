@@ -63,7 +63,6 @@ class _Local(threading.local):
 
 
 _local = _Local()
-_depth = ownership.local
 _thunks = []  # type: list  # the CFUNCTYPE objects, kept alive
 _rescues = {}  # type: dict  # thunk's Python function -> on_lost or None
 _hook_state = {"previous": None, "clear_errors": None}
@@ -183,14 +182,9 @@ def _make_thunk(func, fatal, on_lost, repairs, converters):
     """
     def thunk(*args):
         try:
-            _depth.depth += 1
-            try:
-                if converters is None:
-                    return func(*args)
-                return func(*_python_args(args, converters))
-            finally:
-                if _depth.depth > 0:
-                    _depth.depth -= 1
+            if converters is None:
+                return func(*args)
+            return func(*_python_args(args, converters))
         except BaseException as exc:  # noqa: B902 - re-raised later
             if repairs:
                 # 1.0.2 locking: complete the operation now (an exception
@@ -208,6 +202,7 @@ def _make_thunk(func, fatal, on_lost, repairs, converters):
     if repairs and on_lost is not None:
         _repairing.add(on_lost)
     _thunk_code[0] = thunk.__code__     # the same for every thunk
+    ownership.thunk_codes.add(thunk.__code__)
     return thunk
 
 

@@ -30,7 +30,7 @@ Rules it enforces:
 
 import atexit
 import collections
-import threading
+import sys
 import weakref
 from typing import Optional
 
@@ -68,11 +68,12 @@ def _free_fn(cls):
     return free
 
 
-class _Local(threading.local):
-    depth = 0               # > 0 while this thread runs a C callback
-
-
-local = _Local()
+# The code objects of the thunks C calls (pyossl._runtime.callbacks adds
+# them): a thread is inside a C callback while one of their frames is on
+# its stack.  (No counter kept by the thunks: an exception arriving
+# between a counter's update and the ``try`` that undoes it would leave it
+# wrong for good.)
+thunk_codes = set()  # type: set
 
 
 def defer_frees(flag):
@@ -83,7 +84,14 @@ def defer_frees(flag):
 
 def in_callback():
     """Whether this thread is inside a C callback right now."""
-    return local.depth > 0
+    if not thunk_codes:
+        return False
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code in thunk_codes:
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _free(free, ptr):
@@ -95,7 +103,7 @@ def _free(free, ptr):
 
 def drain_frees():
     """Run frees deferred by finalizers; a no-op inside a C callback."""
-    if not _deferred or local.depth > 0:
+    if not _deferred or in_callback():
         return
     while True:
         try:
