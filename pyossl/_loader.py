@@ -87,7 +87,13 @@ class Lib(object):
         pending = self._pending
         rec = pending.get(name) if pending else None
         if rec is None:
-            raise AttributeError(name)
+            # Another thread may have bound it since this lookup missed
+            # the instance dict (it stores the value, then drops the
+            # record from the pending table).
+            try:
+                return self.__dict__[name]
+            except KeyError:
+                raise AttributeError(name) from None
         with _lock:
             value = self.__dict__.get(name)
             if value is None:

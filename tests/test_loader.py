@@ -412,3 +412,39 @@ def test_each_name_declared_once_per_generation():
             assert key not in seen, "%s declared twice for %s" % (
                 rec.name, records.GENERATION_NAMES[gen])
             seen[key] = rec
+
+
+_FIRST_USE_RACE = r"""
+import random, sys, threading
+sys.setswitchinterval(1e-6)
+from pyossl._runtime.library import lib
+names = list(lib._pending or ())
+errors = []
+def worker(seed):
+    order = names[:]
+    random.Random(seed).shuffle(order)
+    for name in order:
+        try:
+            getattr(lib, name)
+        except AttributeError:
+            errors.append(name)
+        except NotImplementedError:
+            pass
+threads = [threading.Thread(target=worker, args=(i,)) for i in range(12)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(names), len(errors), errors[:5])
+"""
+
+
+def test_first_use_of_a_name_from_many_threads():
+    # Names are bound on first use; a thread whose lookup missed while
+    # another was binding the same name must get it, not AttributeError
+    # (seen on PyPy: a verify callback's first X509_STORE_CTX call).
+    for _ in range(4):
+        res = child(_FIRST_USE_RACE, unset=False)
+        assert res.returncode == 0, res.stderr.decode()[-2000:]
+        count, errors, sample = res.stdout.decode().split(" ", 2)
+        assert int(count) > 100 and errors == "0", res.stdout
