@@ -561,12 +561,19 @@ class Prototypes(object):
             self.api.bulk(1)
         return {"api": api, "floor": floor, "C's calls": c_calls}
 
-
     # ------------------------------------------------------------ handshakes
-    def _handshake_calls(self, label, session=None):
-        """The C program's calls for one full (or, with *session*, resumed
-        TLS 1.2) handshake, issued through pyossl's ctypes declarations
-        with no Python layer: what any ctypes binding must at least do."""
+    def _handshake_variants(self, label, session=None):
+        """Two floors for one full (or, with *session*, resumed TLS 1.2)
+        handshake, through pyossl's ctypes declarations:
+
+        * ``"C's calls"``: the C program's calls with no Python layer, what
+          any ctypes binding must at least do;
+        * ``"API shape"``: the least any binding with pyOpenSSL's API must
+          run: two Python connection objects (slots, a ``__del__`` that
+          frees), one Python method call per API call and an exception for
+          every "want read", driven by bench_ssl's own handshake loop, and
+          nothing else (no argument checks, no error-queue hygiene, no
+          verification or callback checks, no ownership rules)."""
         lib = self.lib
         api = self.api
         cctx = api.client_ctx[label]._context
@@ -579,7 +586,7 @@ class Prototypes(object):
         set_session, shutdown = lib.SSL_set_session, lib.SSL_shutdown
         auto_retry = lib.SSL_MODE_AUTO_RETRY
         want_read = lib.SSL_ERROR_WANT_READ
-        buf = create_string_buffer(65536)
+        buf = (ctypes.c_char * 65536)()
         sess = session._session if session is not None else None
 
         def new(ctx, server):
@@ -591,13 +598,11 @@ class Prototypes(object):
             return ssl, bin_, bout
 
         def pump(src, dst):
-            moved = 0
             while True:
                 n = bread(src, buf, 65536)
                 if n <= 0:
-                    return moved
+                    return
                 bwrite(dst, buf, n)
-                moved += n
 
         def step(ssl):
             r = handshake(ssl)
@@ -607,7 +612,7 @@ class Prototypes(object):
                 raise AssertionError("handshake failed")
             return False
 
-        def calls():
+        def c_calls():
             c, cin, cout = new(cctx, False)
             s, sin, sout = new(sctx, True)
             if sess is not None:
@@ -624,29 +629,6 @@ class Prototypes(object):
                 shutdown(c)
             free(c)
             free(s)
-        return calls
-
-    def _api_shape(self, label, session=None):
-        """The least any binding with pyOpenSSL's API shape must run for
-        the benchmark's handshake: two Python connection objects (slots, a
-        ``__del__`` that frees), one Python method call per API call and an
-        exception for every "want read", around the C program's calls, and
-        nothing else (no argument checks, no error-queue hygiene, no
-        verification or callback checks, no ownership rules)."""
-        lib = self.lib
-        api = self.api
-        cctx = api.client_ctx[label]._context
-        sctx = api.server_ctx[label]._context
-        ssl_new, set_mode, bio_new = lib.SSL_new, lib.SSL_set_mode, lib.BIO_new
-        set_bio, mem = lib.SSL_set_bio, lib.BIO_s_mem()
-        connect, accept = lib.SSL_set_connect_state, lib.SSL_set_accept_state
-        handshake, get_error = lib.SSL_do_handshake, lib.SSL_get_error
-        bread, bwrite, free = lib.BIO_read, lib.BIO_write, lib.SSL_free
-        set_session, shutdown = lib.SSL_set_session, lib.SSL_shutdown
-        auto_retry = lib.SSL_MODE_AUTO_RETRY
-        want_read = lib.SSL_ERROR_WANT_READ
-        buf = (ctypes.c_char * 65536)()
-        sess = session._session if session is not None else None
 
         class WantReadError(Exception):
             pass
@@ -654,20 +636,11 @@ class Prototypes(object):
         class Connection(object):
             __slots__ = ("ssl", "into", "out", "__weakref__")
 
-            def __init__(self, ctx):
-                ssl = self.ssl = ssl_new(ctx)
-                set_mode(ssl, auto_retry)
-                self.into, self.out = bio_new(mem), bio_new(mem)
-                set_bio(ssl, self.into, self.out)
+            def __init__(self, ctx, server):
+                self.ssl, self.into, self.out = new(ctx, server)
 
             def __del__(self):
                 free(self.ssl)
-
-            def set_connect_state(self):
-                connect(self.ssl)
-
-            def set_accept_state(self):
-                accept(self.ssl)
 
             def set_session(self, session):
                 set_session(self.ssl, session)
@@ -692,51 +665,33 @@ class Prototypes(object):
             def bio_write(self, data):
                 return bwrite(self.into, data, len(data))
 
-        def pump(src, dst):
-            while True:
-                try:
-                    data = src.bio_read(65536)
-                except WantReadError:
-                    return
-                dst.bio_write(data)
+        class Driver(object):
+            # bench_ssl's handshake loop, over these connections
+            SSL = type("SSL", (), {"WantReadError": WantReadError})
+            _pump = bench_ssl.OpenSSLAPI._pump
+            _handshake = bench_ssl.OpenSSLAPI._handshake
 
-        def calls():
-            client = Connection(cctx)
-            client.set_connect_state()
-            server = Connection(sctx)
-            server.set_accept_state()
+        driver = Driver()
+
+        def api_shape():
+            client = Connection(cctx, False)
+            server = Connection(sctx, True)
             if sess is not None:
                 client.set_session(sess)
-            cdone = sdone = False
-            while not (cdone and sdone):
-                if not cdone:
-                    try:
-                        client.do_handshake()
-                        cdone = True
-                    except WantReadError:
-                        pass
-                pump(client, server)
-                if not sdone:
-                    try:
-                        server.do_handshake()
-                        sdone = True
-                    except WantReadError:
-                        pass
-                pump(server, client)
+            driver._handshake(client, server)
             if sess is not None:
                 client.shutdown()
-        return calls
+        return {"API shape": api_shape, "C's calls": c_calls}
 
     def hs13(self):
-        return {"api": lambda: self.api.hs13(1),
-                "API shape": self._api_shape("1.3"),
-                "C's calls": self._handshake_calls("1.3")}
+        variants = {"api": lambda: self.api.hs13(1)}
+        variants.update(self._handshake_variants("1.3"))
+        return variants
 
     def res12(self):
-        session = self.api.session12
-        return {"api": lambda: self.api.res12(1),
-                "API shape": self._api_shape("1.2", session),
-                "C's calls": self._handshake_calls("1.2", session)}
+        variants = {"api": lambda: self.api.res12(1)}
+        variants.update(self._handshake_variants("1.2", self.api.session12))
+        return variants
 
 
 def climit_times(binary, cert, key, keys, n, repeats=1):
