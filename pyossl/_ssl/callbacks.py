@@ -92,14 +92,18 @@ def _connection_of(args, position=0):
     return _connections.get(args[position])
 
 
-def _poison_connection(args, position=0):
-    # on_lost rescue: C went on with an undefined result; the connection
-    # must not be used any more (check_callbacks also poisons it, this
-    # covers a caller that never reaches check_callbacks).
-    conn = _connection_of(args, position)
+def _poison(conn):
+    # C went on with an undefined result; the connection must not be used
+    # any more (check_callbacks also poisons it, this covers a caller that
+    # never reaches check_callbacks).
     if conn is not None and conn._callback_lost is None:
         conn._callback_lost = Error([(
             "pyossl", "callback", "a callback was interrupted")])
+
+
+def _poison_connection(args, position=0):
+    # on_lost rescue of the thunks whose C arguments hold the SSL*
+    _poison(_connection_of(args, position))
 
 
 def _poison_verifying_connection(args):
@@ -108,10 +112,7 @@ def _poison_verifying_connection(args):
     # poison the connection of this thread's C call.  Layer 4 (the verify
     # result checked once the handshake is complete) covers the rest.
     ref = _callback_state.ssl
-    conn = ref() if ref is not None else None
-    if conn is not None and conn._callback_lost is None:
-        conn._callback_lost = Error([(
-            "pyossl", "callback", "a callback was interrupted")])
+    _poison(ref() if ref is not None else None)
 
 
 # (pyossl._runtime.callbacks.drain: valid only on the thread of the call)
